@@ -1,0 +1,40 @@
+import { createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
+import { COLLECTION_NAMES, type CollectionName, type EntityOf } from '../../shared/schema/collections.ts';
+import { toRxJsonSchema } from '../../shared/schema/rxdb-schema.ts';
+import { mergeConflictHandler } from '../sync/conflict-handler.ts';
+
+export type OutpostCollections = { [C in CollectionName]: RxCollection<EntityOf<C>> };
+export type OutpostDatabase = RxDatabase<OutpostCollections>;
+
+export interface DatabaseOptions {
+  name: string;
+  // RxDB storages are generic over internal types that differ per storage.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  storage: RxStorage<any, any>;
+  multiInstance?: boolean;
+  collections?: readonly CollectionName[];
+}
+
+/** Opens the local replica with one collection per shared schema. */
+export async function createOutpostDatabase(options: DatabaseOptions): Promise<OutpostDatabase> {
+  const db = await createRxDatabase<OutpostCollections>({
+    name: options.name,
+    storage: options.storage,
+    multiInstance: options.multiInstance ?? false,
+    eventReduce: true,
+    closeDuplicates: true,
+  });
+  const names = options.collections ?? COLLECTION_NAMES;
+  await db.addCollections(
+    Object.fromEntries(
+      names.map((name) => [
+        name,
+        {
+          schema: toRxJsonSchema(name) as unknown as RxJsonSchema<EntityOf<typeof name>>,
+          conflictHandler: mergeConflictHandler<EntityOf<typeof name>>(),
+        },
+      ]),
+    ),
+  );
+  return db;
+}

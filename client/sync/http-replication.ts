@@ -1,0 +1,124 @@
+import type { RxCollection, RxReplicationPullStreamItem } from 'rxdb';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import type { Observable } from 'rxjs';
+import type { CollectionName } from '../../shared/schema/collections.ts';
+import { encodeCheckpoint, type Checkpoint } from '../../shared/sync/checkpoint.ts';
+import {
+  RESYNC_REQUIRED,
+  type ApiErrorBody,
+  type PullResponse,
+  type PushResponse,
+  type PushRow,
+  type Replicated,
+} from '../../shared/sync/protocol.ts';
+
+export interface PullProgress {
+  collection: CollectionName;
+  pulled: number;
+  remaining: number;
+}
+
+export interface HttpReplicationOptions<T> {
+  collection: RxCollection<T>;
+  name: CollectionName;
+  baseUrl: string;
+  fetch?: typeof fetch;
+  live: boolean;
+  stream$?: Observable<RxReplicationPullStreamItem<T, Checkpoint>>;
+  pullBatchSize?: number;
+  pushBatchSize?: number;
+  retryTime?: number;
+  onPullProgress?(progress: PullProgress): void;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody | undefined,
+  ) {
+    super(body?.error.message ?? `HTTP ${status}`);
+  }
+}
+
+async function requestJson<R>(doFetch: typeof fetch, url: string, init?: RequestInit): Promise<R> {
+  const response = await doFetch(url, { credentials: 'same-origin', ...init });
+  const text = await response.text();
+  const body = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!response.ok) throw new HttpError(response.status, body as ApiErrorBody | undefined);
+  return body as R;
+}
+
+/**
+ * Replicates one collection with the server's sync protocol. When the server answers that the
+ * checkpoint predates purged tombstones, it pulls everything again and then deletes the local
+ * documents the server no longer has, so no deletion is silently missed.
+ */
+export function replicateOverHttp<T extends { id: string }>(options: HttpReplicationOptions<T>): RxReplicationState<T, Checkpoint> {
+  const doFetch = options.fetch ?? fetch;
+  const base = `${options.baseUrl}/api/sync/${options.name}`;
+  const pullBatchSize = options.pullBatchSize ?? 500;
+  let pulled = 0;
+  let resyncSeenIds: Set<string> | undefined;
+
+  const pullPage = async (checkpoint: Checkpoint | undefined, limit: number) => {
+    const url = `${base}/pull?checkpoint=${encodeURIComponent(encodeCheckpoint(checkpoint))}&limit=${limit}`;
+    return requestJson<PullResponse<T>>(doFetch, url);
+  };
+
+  return replicateRxCollection<T, Checkpoint>({
+    collection: options.collection,
+    replicationIdentifier: `outpost-http-${options.name}-${options.baseUrl}`,
+    live: options.live,
+    retryTime: options.retryTime ?? 2000,
+    waitForLeadership: true,
+    autoStart: true,
+    pull: {
+      batchSize: pullBatchSize,
+      ...(options.stream$ ? { stream$: options.stream$ } : {}),
+      handler: async (lastCheckpoint, batchSize) => {
+        let checkpoint = lastCheckpoint ?? undefined;
+        if (resyncSeenIds) checkpoint = checkpoint ?? {};
+        let page: PullResponse<T>;
+        try {
+          page = await pullPage(checkpoint, batchSize);
+        } catch (error) {
+          if (!(error instanceof HttpError) || error.body?.error.code !== RESYNC_REQUIRED) throw error;
+          // Every organization restarts from zero: stacking keeps keys, so reset them explicitly.
+          const zeroed = Object.fromEntries(Object.keys(checkpoint ?? {}).map((orgId) => [orgId, 0]));
+          resyncSeenIds = new Set();
+          page = await pullPage(zeroed, batchSize);
+          page.checkpoint = { ...zeroed, ...page.checkpoint };
+        }
+        pulled += page.documents.length;
+        options.onPullProgress?.({ collection: options.name, pulled, remaining: page.remaining });
+        if (resyncSeenIds) {
+          for (const document of page.documents) resyncSeenIds.add(document.id);
+          if (page.remaining === 0) {
+            const seen = resyncSeenIds;
+            resyncSeenIds = undefined;
+            const local = await options.collection.find().exec();
+            for (const document of local) {
+              if (seen.has(document.primary)) continue;
+              page.documents.push({ ...(document.toMutableJSON() as T), _deleted: true } as Replicated<T>);
+            }
+          }
+        }
+        return { documents: page.documents, checkpoint: page.checkpoint };
+      },
+    },
+    push: {
+      batchSize: options.pushBatchSize ?? 200,
+      handler: async (rows) => {
+        const body: PushRow<T>[] = rows.map((row) => ({
+          newDocumentState: row.newDocumentState as Replicated<T>,
+          ...(row.assumedMasterState ? { assumedMasterState: row.assumedMasterState as Replicated<T> } : {}),
+        }));
+        return requestJson<PushResponse<T>>(doFetch, `${base}/push`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      },
+    },
+  });
+}

@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import * as v from 'valibot';
+
+const flag = (fallback: boolean) =>
+  v.pipe(
+    v.optional(v.picklist(['0', '1', 'true', 'false', 'yes', 'no', '']), fallback ? '1' : '0'),
+    v.transform((value) => ['1', 'true', 'yes'].includes(value)),
+  );
+
+const wholeNumber = (fallback: number, min: number, max: number) =>
+  v.pipe(
+    v.optional(v.string(), String(fallback)),
+    v.regex(/^\d+$/, 'must be a whole number'),
+    v.transform(Number),
+    v.minValue(min),
+    v.maxValue(max),
+  );
+
+const EnvSchema = v.object({
+  PORT: wholeNumber(8787, 0, 65535),
+  HOST: v.optional(v.pipe(v.string(), v.minLength(1)), '127.0.0.1'),
+  OUTPOST_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './data'),
+  DATABASE_URL: v.optional(v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'))),
+  OUTPOST_DEMO: flag(false),
+  OUTPOST_TOMBSTONE_RETENTION_DAYS: wholeNumber(30, 1, 3650),
+  OUTPOST_STREAM_HEARTBEAT_SECONDS: wholeNumber(15, 1, 3600),
+  OUTPOST_STATIC_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './dist'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  seedDemo: boolean;
+  tombstoneRetentionDays: number;
+  streamHeartbeatSeconds: number;
+  staticDir: string;
+}
+
+/** Reads the environment once; a bad value stops the server with a message naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = v.safeParse(EnvSchema, env);
+  if (!result.success) {
+    const problems = result.issues.map((issue) => `${v.getDotPath(issue) ?? 'environment'}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = result.output;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.OUTPOST_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    seedDemo: e.OUTPOST_DEMO,
+    tombstoneRetentionDays: e.OUTPOST_TOMBSTONE_RETENTION_DAYS,
+    streamHeartbeatSeconds: e.OUTPOST_STREAM_HEARTBEAT_SECONDS,
+    staticDir: resolve(e.OUTPOST_STATIC_DIR),
+  };
+}

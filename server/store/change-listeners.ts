@@ -1,0 +1,23 @@
+import type { ChangeBatch, ChangeListener } from './store.ts';
+
+/** Fan-out of committed changes; a failing listener must not break the writer or its peers. */
+export class ChangeListeners {
+  readonly #listeners = new Set<ChangeListener>();
+
+  add(listener: ChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  emit(batches: readonly ChangeBatch[]): void {
+    for (const batch of batches) {
+      for (const listener of this.#listeners) {
+        try {
+          listener(batch);
+        } catch (error) {
+          console.error('change listener failed', error);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,236 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { COLLECTIONS, type CollectionName } from '../../../shared/schema/collections.ts';
+import type { Checkpoint } from '../../../shared/sync/checkpoint.ts';
+import type { PushRow } from '../../../shared/sync/protocol.ts';
+import type { Principal, Scope } from '../../auth/principal.ts';
+import { ChangeListeners } from '../change-listeners.ts';
+import { decodeDocument, encodeDocument } from '../document-codec.ts';
+import { scopedOrgs, type ResolvedOrgScope } from '../scope.ts';
+import {
+  InvalidWriteError,
+  ResyncRequiredError,
+  type ChangeBatch,
+  type ChangeListener,
+  type PullPage,
+  type PushResult,
+  type Store,
+  type StoredDocument,
+} from '../store.ts';
+import { migrate } from './migrations.ts';
+
+interface DocumentRow {
+  id: string;
+  org_id: string;
+  seq: number;
+  revision: string;
+  deleted: number;
+  body: string;
+}
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:' for throwaway tests. */
+  filename: string;
+  now?: () => number;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly #db: Database.Database;
+  readonly #listeners = new ChangeListeners();
+  readonly #now: () => number;
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    this.#db = new Database(options.filename);
+    this.#now = options.now ?? Date.now;
+    this.#db.pragma('journal_mode = WAL');
+    // "Acknowledged" means durable: FULL fsyncs the WAL on every commit, surviving power loss too.
+    this.#db.pragma('synchronous = FULL');
+    this.#db.pragma('busy_timeout = 5000');
+    migrate(this.#db);
+  }
+
+  async pull(scope: Scope, collection: CollectionName, checkpoint: Checkpoint, limit: number): Promise<PullPage> {
+    // One read transaction: the page, the new checkpoint and `remaining` see the same snapshot.
+    return this.#db.transaction(() => {
+      const orgs = scopedOrgs(scope, this.#allOrgIds());
+      for (const org of orgs) {
+        const position = checkpoint[org.orgId] ?? 0;
+        if (position > 0 && position < this.#purgedThrough(org.orgId, collection)) {
+          throw new ResyncRequiredError(org.orgId);
+        }
+      }
+      const documents: StoredDocument[] = [];
+      const next: Checkpoint = {};
+      let remaining = 0;
+      for (const org of orgs) {
+        let position = checkpoint[org.orgId] ?? 0;
+        const room = limit - documents.length;
+        if (room > 0) {
+          const rows = this.#changesSince(org, collection, position, room);
+          for (const row of rows) documents.push(decodeDocument(row.body, row.deleted === 1));
+          position = rows.at(-1)?.seq ?? position;
+        }
+        next[org.orgId] = position;
+        remaining += this.#countSince(org, collection, position);
+      }
+      return { documents, checkpoint: next, remaining };
+    }).deferred();
+  }
+
+  async push(_principal: Principal, collection: CollectionName, rows: readonly PushRow<StoredDocument>[]): Promise<PushResult> {
+    const isSiteScoped = COLLECTIONS[collection].isSiteScoped;
+    const select = this.#db.prepare<[string, string], DocumentRow>(
+      'SELECT id, org_id, seq, revision, deleted, body FROM documents WHERE collection = ? AND id = ?',
+    );
+    const result = this.#db.transaction(() => {
+      const conflicts: StoredDocument[] = [];
+      const written: StoredDocument[] = [];
+      const seqByOrg = new Map<string, number>();
+      for (const [index, row] of rows.entries()) {
+        const next = encodeDocument(row.newDocumentState);
+        const current = select.get(collection, row.newDocumentState.id);
+        if (current) {
+          if (current.org_id !== row.newDocumentState.orgId) {
+            throw new InvalidWriteError('a document cannot move to another organization', `${index}.newDocumentState.orgId`);
+          }
+          // A replay of an applied write, or the same edit made twice: nothing to do.
+          if (current.revision === next.revision) continue;
+          const assumed = row.assumedMasterState ? encodeDocument(row.assumedMasterState) : undefined;
+          if (assumed?.revision !== current.revision) {
+            conflicts.push(decodeDocument(current.body, current.deleted === 1));
+            continue;
+          }
+        }
+        const document = row.newDocumentState;
+        const seq = this.#nextSeq(document.orgId);
+        seqByOrg.set(document.orgId, seq);
+        this.#upsert(collection, document, next, seq, isSiteScoped);
+        written.push(decodeDocument(next.body, next.deleted));
+      }
+      return { conflicts, written, seqByOrg };
+    }).immediate();
+    this.#listeners.emit(groupByOrg(collection, result.written, result.seqByOrg));
+    return { conflicts: result.conflicts, written: result.written.length };
+  }
+
+  async insertMany(collection: CollectionName, documents: readonly StoredDocument[]): Promise<void> {
+    const isSiteScoped = COLLECTIONS[collection].isSiteScoped;
+    this.#db.transaction(() => {
+      for (const document of documents) {
+        this.#upsert(collection, document, encodeDocument(document), this.#nextSeq(document.orgId), isSiteScoped);
+      }
+    }).immediate();
+  }
+
+  async purgeTombstones(writtenBefore: Date): Promise<number> {
+    return this.#db.transaction(() => {
+      const cutoff = writtenBefore.getTime();
+      const groups = this.#db
+        .prepare<[number], { org_id: string; collection: string; max_seq: number }>(
+          `SELECT org_id, collection, max(seq) AS max_seq FROM documents
+           WHERE deleted = 1 AND written_at < ? GROUP BY org_id, collection`,
+        )
+        .all(cutoff);
+      const mark = this.#db.prepare(
+        `INSERT INTO tombstone_purges (org_id, collection, purged_seq) VALUES (?, ?, ?)
+         ON CONFLICT (org_id, collection) DO UPDATE SET purged_seq = max(purged_seq, excluded.purged_seq)`,
+      );
+      for (const group of groups) mark.run(group.org_id, group.collection, group.max_seq);
+      return this.#db.prepare('DELETE FROM documents WHERE deleted = 1 AND written_at < ?').run(cutoff).changes;
+    }).immediate();
+  }
+
+  async countDocuments(): Promise<number> {
+    return this.#db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    return this.#listeners.add(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  #allOrgIds(): string[] {
+    return this.#db.prepare('SELECT org_id FROM org_sequences ORDER BY org_id').pluck().all() as string[];
+  }
+
+  #purgedThrough(orgId: string, collection: CollectionName): number {
+    const seq = this.#db
+      .prepare('SELECT purged_seq FROM tombstone_purges WHERE org_id = ? AND collection = ?')
+      .pluck()
+      .get(orgId, collection) as number | undefined;
+    return seq ?? 0;
+  }
+
+  #changesSince(org: ResolvedOrgScope, collection: CollectionName, seq: number, limit: number): DocumentRow[] {
+    const { clause, params } = siteFilter(org, collection);
+    return this.#db
+      .prepare<unknown[], DocumentRow>(
+        `SELECT id, org_id, seq, revision, deleted, body FROM documents
+         WHERE org_id = ? AND collection = ? AND seq > ? ${clause} ORDER BY seq LIMIT ?`,
+      )
+      .all(org.orgId, collection, seq, ...params, limit);
+  }
+
+  #countSince(org: ResolvedOrgScope, collection: CollectionName, seq: number): number {
+    const { clause, params } = siteFilter(org, collection);
+    return this.#db
+      .prepare(`SELECT count(*) FROM documents WHERE org_id = ? AND collection = ? AND seq > ? ${clause}`)
+      .pluck()
+      .get(org.orgId, collection, seq, ...params) as number;
+  }
+
+  /** Called inside the write transaction: SQLite's single writer serializes sequence assignment. */
+  #nextSeq(orgId: string): number {
+    return this.#db
+      .prepare(
+        `INSERT INTO org_sequences (org_id, last_seq) VALUES (?, 1)
+         ON CONFLICT (org_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
+      )
+      .pluck()
+      .get(orgId) as number;
+  }
+
+  #upsert(collection: CollectionName, document: StoredDocument, encoded: ReturnType<typeof encodeDocument>, seq: number, isSiteScoped: boolean): void {
+    this.#db
+      .prepare(
+        `INSERT INTO documents (collection, id, org_id, site_id, seq, revision, deleted, body, written_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (collection, id) DO UPDATE SET
+           site_id = excluded.site_id, seq = excluded.seq, revision = excluded.revision,
+           deleted = excluded.deleted, body = excluded.body, written_at = excluded.written_at`,
+      )
+      .run(
+        collection,
+        document.id,
+        document.orgId,
+        isSiteScoped ? (document.siteId ?? null) : null,
+        seq,
+        encoded.revision,
+        encoded.deleted ? 1 : 0,
+        encoded.body,
+        this.#now(),
+      );
+  }
+}
+
+function siteFilter(org: ResolvedOrgScope, collection: CollectionName): { clause: string; params: string[] } {
+  if (org.siteIds === 'all' || !COLLECTIONS[collection].isSiteScoped) return { clause: '', params: [] };
+  if (org.siteIds.length === 0) return { clause: 'AND 0', params: [] };
+  return { clause: `AND site_id IN (${org.siteIds.map(() => '?').join(', ')})`, params: [...org.siteIds] };
+}
+
+function groupByOrg(collection: CollectionName, documents: StoredDocument[], seqByOrg: Map<string, number>): ChangeBatch[] {
+  const byOrg = new Map<string, StoredDocument[]>();
+  for (const document of documents) {
+    const list = byOrg.get(document.orgId) ?? [];
+    list.push(document);
+    byOrg.set(document.orgId, list);
+  }
+  return [...byOrg].map(([orgId, docs]) => ({ collection, orgId, documents: docs, seq: seqByOrg.get(orgId) ?? 0 }));
+}

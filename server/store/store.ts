@@ -1,0 +1,66 @@
+import type { CollectionName } from '../../shared/schema/collections.ts';
+import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
+import type { PushRow, Replicated } from '../../shared/sync/protocol.ts';
+import type { Principal, Scope } from '../auth/principal.ts';
+
+export type StoredDocument = Replicated<{ id: string; orgId: string; siteId?: string } & Record<string, unknown>>;
+
+export interface PullPage {
+  documents: StoredDocument[];
+  checkpoint: Checkpoint;
+  remaining: number;
+}
+
+export interface PushResult {
+  /** Current masters of the rows that were not applied. */
+  conflicts: StoredDocument[];
+  /** Rows written (identical replays are not counted: they change nothing). */
+  written: number;
+}
+
+/** Committed changes, fanned out to live streams (and, with PostgreSQL, to other instances). */
+export interface ChangeBatch {
+  collection: CollectionName;
+  orgId: string;
+  documents: StoredDocument[];
+  /** The organization's sequence after this batch. */
+  seq: number;
+}
+
+export type ChangeListener = (batch: ChangeBatch) => void;
+
+/** A pull whose checkpoint predates purged tombstones would silently miss deletions. */
+export class ResyncRequiredError extends Error {
+  constructor(readonly orgId: string) {
+    super(`checkpoint for organization ${orgId} predates purged deletions: resync from an empty checkpoint`);
+  }
+}
+
+/** A push row that the store refuses as a whole request (it breaks an invariant). */
+export class InvalidWriteError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Storage behind the sync protocol. Implementations (SQLite, PostgreSQL) guarantee:
+ * per-organization sequences assigned in commit order, so a pull never skips a change;
+ * a push row is applied atomically only when its assumed master equals the stored one;
+ * replays of an applied row change nothing.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  pull(scope: Scope, collection: CollectionName, checkpoint: Checkpoint, limit: number): Promise<PullPage>;
+  push(principal: Principal, collection: CollectionName, rows: readonly PushRow<StoredDocument>[]): Promise<PushResult>;
+  /** Loads documents without conflict checks: seeding an empty database. */
+  insertMany(collection: CollectionName, documents: readonly StoredDocument[]): Promise<void>;
+  /** Removes tombstones written before `writtenBefore`; returns how many were purged. */
+  purgeTombstones(writtenBefore: Date): Promise<number>;
+  countDocuments(): Promise<number>;
+  onChange(listener: ChangeListener): () => void;
+  close(): Promise<void>;
+}

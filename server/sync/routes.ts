@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import { isCollectionName, type CollectionName } from '../../shared/schema/collections.ts';
+import { decodeCheckpoint, type Checkpoint } from '../../shared/sync/checkpoint.ts';
+import { PULL_DEFAULT_LIMIT, PullQuerySchema, RESYNC_REQUIRED, type PullResponse, type PushResponse } from '../../shared/sync/protocol.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import { ApiError, parseInput } from '../http/errors.ts';
+import { readJsonBody } from '../http/json-body.ts';
+import { InvalidWriteError, ResyncRequiredError, type Store } from '../store/store.ts';
+import { parsePushBody } from './replicated-document.ts';
+import { streamRoute, type StreamOptions } from './stream.ts';
+
+function collectionParam(name: string): CollectionName {
+  if (!isCollectionName(name)) throw new ApiError(404, 'unknown_collection', `no collection named ${JSON.stringify(name.slice(0, 64))}`, 'collection');
+  return name;
+}
+
+function checkpointParam(text: string | undefined): Checkpoint {
+  if (text === undefined || text === '') return {};
+  try {
+    return decodeCheckpoint(text);
+  } catch {
+    throw new ApiError(400, 'invalid_input', 'checkpoint: must be a JSON object of organization ids to sequence numbers', 'query.checkpoint');
+  }
+}
+
+export function syncRoutes(store: Store, streamOptions: StreamOptions): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  routes.get('/stream', streamRoute(store, streamOptions));
+
+  routes.get('/:collection/pull', async (c) => {
+    const collection = collectionParam(c.req.param('collection'));
+    const query = parseInput('query', PullQuerySchema, c.req.query());
+    const checkpoint = checkpointParam(query.checkpoint);
+    try {
+      const page = await store.pull(c.get('principal').scope, collection, checkpoint, query.limit ?? PULL_DEFAULT_LIMIT);
+      return c.json(page satisfies PullResponse);
+    } catch (error) {
+      if (error instanceof ResyncRequiredError) throw new ApiError(410, RESYNC_REQUIRED, error.message, 'query.checkpoint');
+      throw error;
+    }
+  });
+
+  routes.post('/:collection/push', async (c) => {
+    const collection = collectionParam(c.req.param('collection'));
+    const rows = parsePushBody(collection, await readJsonBody(c));
+    try {
+      const result = await store.push(c.get('principal'), collection, rows);
+      return c.json(result.conflicts satisfies PushResponse);
+    } catch (error) {
+      if (error instanceof InvalidWriteError) throw new ApiError(400, 'invalid_write', `${error.field}: ${error.message}`, `body.${error.field}`);
+      throw error;
+    }
+  });
+
+  return routes;
+}

@@ -1,0 +1,64 @@
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { COLLECTIONS } from '../../shared/schema/collections.ts';
+import { RESYNC, type StreamChange } from '../../shared/sync/protocol.ts';
+import type { Scope } from '../auth/principal.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import { isInScope } from '../store/scope.ts';
+import type { ChangeBatch, Store } from '../store/store.ts';
+
+export interface StreamOptions {
+  heartbeatSeconds: number;
+  /** A subscriber this far behind is disconnected; it reconnects, gets RESYNC and pulls. */
+  maxQueuedBatches?: number;
+}
+
+/** The part of a committed batch this principal may see, or nothing. */
+export function visibleChange(scope: Scope, batch: ChangeBatch): StreamChange | undefined {
+  const isSiteScoped = COLLECTIONS[batch.collection].isSiteScoped;
+  const documents = batch.documents.filter((d) => isInScope(scope, batch.orgId, isSiteScoped ? d.siteId : undefined));
+  if (documents.length === 0) return undefined;
+  return { collection: batch.collection, documents, checkpoint: { [batch.orgId]: batch.seq } };
+}
+
+export function streamRoute(store: Store, options: StreamOptions) {
+  const maxQueued = options.maxQueuedBatches ?? 1000;
+  return (c: Context<AppEnv>) => {
+    const scope = c.get('principal').scope;
+    c.header('X-Accel-Buffering', 'no');
+    return streamSSE(c, async (stream) => {
+      const queue: StreamChange[] = [];
+      let isClosed = false;
+      let wake: (() => void) | undefined;
+      const unsubscribe = store.onChange((batch) => {
+        const change = visibleChange(scope, batch);
+        if (!change) return;
+        queue.push(change);
+        wake?.();
+      });
+      stream.onAbort(() => {
+        isClosed = true;
+        wake?.();
+      });
+      const heartbeat = setInterval(() => {
+        stream.write(': keep-alive\n\n').catch(() => undefined);
+      }, options.heartbeatSeconds * 1000);
+      try {
+        // Subscribed before RESYNC is sent, so nothing committed after the client's pull is missed.
+        await stream.writeSSE({ data: JSON.stringify(RESYNC) });
+        while (!isClosed && !stream.aborted && queue.length <= maxQueued) {
+          const change = queue.shift();
+          if (change) {
+            await stream.writeSSE({ data: JSON.stringify(change) });
+            continue;
+          }
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+      } finally {
+        clearInterval(heartbeat);
+        unsubscribe();
+      }
+    });
+  };
+}

@@ -1,0 +1,105 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, isDeepEqual } from './canonical.ts';
+
+/** JSON.stringify with keys sorted by a replacer: the reference canonicalJson must match. */
+function sortedStringify(value: unknown): string | undefined {
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
+    const record = item as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]]));
+  });
+}
+
+/** The same content with every object's keys inserted in reverse order. */
+function reverseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reverseKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).reverse().map(([key, item]) => [key, reverseKeys(item)]));
+}
+
+describe('canonicalJson', () => {
+  it('sorts object keys recursively', () => {
+    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: 'x' } })).toBe('{"a":{"c":"x","d":[{"y":2,"z":1}]},"b":1}');
+  });
+
+  it('omits undefined properties and writes undefined array items as null, like JSON.stringify', () => {
+    expect(canonicalJson({ a: undefined, b: [undefined, () => 1], c: null })).toBe('{"b":[null,null],"c":null}');
+  });
+
+  it('writes non-finite numbers as null and -0 as 0', () => {
+    expect(canonicalJson([Number.NaN, Number.POSITIVE_INFINITY, -0, 1e21])).toBe('[null,null,0,1e+21]');
+  });
+
+  it('uses toJSON, so dates become ISO strings', () => {
+    expect(canonicalJson({ at: new Date('2026-01-31T08:00:00.000Z') })).toBe('{"at":"2026-01-31T08:00:00.000Z"}');
+  });
+
+  it('orders integer-like keys as strings, whatever the insertion order', () => {
+    expect(canonicalJson({ 10: 'a', 9: 'b', x: 'c' })).toBe('{"10":"a","9":"b","x":"c"}');
+  });
+
+  it('keeps a __proto__ key as data', () => {
+    expect(canonicalJson(JSON.parse('{"__proto__":{"a":1},"b":2}'))).toBe('{"__proto__":{"a":1},"b":2}');
+  });
+
+  it('returns a non-JSON token for a top-level undefined, distinct from null', () => {
+    expect(canonicalJson(undefined)).toBe('undefined');
+    expect(canonicalJson(null)).toBe('null');
+  });
+
+  it('refuses circular structures and BigInt, as JSON.stringify does', () => {
+    const circular: Record<string, unknown> = {};
+    circular['self'] = circular;
+    expect(() => canonicalJson(circular)).toThrow(TypeError);
+    expect(() => canonicalJson({ n: 1n })).toThrow(TypeError);
+  });
+
+  it('accepts the same object twice when it is not its own ancestor', () => {
+    const shared = { a: 1 };
+    expect(canonicalJson([shared, shared])).toBe('[{"a":1},{"a":1}]');
+  });
+
+  it('equals JSON.stringify with sorted keys for any JSON value', () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) => {
+      expect(canonicalJson(value)).toBe(sortedStringify(value));
+    }), { numRuns: 500 });
+  });
+
+  it('does not depend on key insertion order', () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) => {
+      expect(canonicalJson(reverseKeys(value))).toBe(canonicalJson(value));
+    }), { numRuns: 500 });
+  });
+
+  it('round-trips through JSON.parse', () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) => {
+      const text = canonicalJson(value);
+      expect(canonicalJson(JSON.parse(text))).toBe(text);
+    }), { numRuns: 500 });
+  });
+});
+
+describe('isDeepEqual', () => {
+  it('ignores key order and undefined properties', () => {
+    expect(isDeepEqual({ a: 1, b: { c: [1, 2] } }, { b: { c: [1, 2] }, a: 1 })).toBe(true);
+    expect(isDeepEqual({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+  });
+
+  it('tells apart different values, array order and null from absent', () => {
+    expect(isDeepEqual({ a: 1 }, { a: 2 })).toBe(false);
+    expect(isDeepEqual([1, 2], [2, 1])).toBe(false);
+    expect(isDeepEqual(null, undefined)).toBe(false);
+    expect(isDeepEqual({ a: null }, {})).toBe(false);
+    expect(isDeepEqual('1', 1)).toBe(false);
+    expect(isDeepEqual(true, 'true')).toBe(false);
+  });
+
+  it('agrees with comparing canonical JSON', () => {
+    const value = fc.oneof(fc.jsonValue(), fc.constantFrom(undefined, Number.NaN, -0));
+    fc.assert(fc.property(value, value, (a, b) => {
+      expect(isDeepEqual(a, b)).toBe(canonicalJson(a) === canonicalJson(b));
+      expect(isDeepEqual(a, reverseKeys(a))).toBe(true);
+    }), { numRuns: 500 });
+  });
+});

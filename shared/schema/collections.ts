@@ -1,0 +1,50 @@
+import type * as v from 'valibot';
+import { Alert } from './alert.ts';
+import { Device } from './device.ts';
+import { Incident } from './incident.ts';
+import { Org } from './org.ts';
+import { Risk } from './risk.ts';
+import { Run } from './run.ts';
+import { Runbook } from './runbook.ts';
+import { Site } from './site.ts';
+import { TimelineEntry } from './timeline.ts';
+import { UserEntry } from './user.ts';
+
+type EntitySchema = v.GenericSchema<unknown, { id: string; orgId: string; updatedAt: string }>;
+
+export interface CollectionDefinition<TSchema extends EntitySchema = EntitySchema> {
+  readonly schema: TSchema;
+  /** Documents carrying a `siteId` are visible only to members of that site (or of all sites). */
+  readonly isSiteScoped: boolean;
+  /** Extra RxDB indexes for the client's common queries; each field must be required. */
+  readonly indexes: readonly (string | readonly string[])[];
+}
+
+const define = <TSchema extends EntitySchema>(d: CollectionDefinition<TSchema>) => d;
+
+/**
+ * Every replicated collection, by its plural name. The free RxDB edition opens at most 13
+ * collections per database: keep this list (plus Yjs updates) under that ceiling.
+ */
+export const COLLECTIONS = {
+  orgs: define({ schema: Org, isSiteScoped: false, indexes: [] }),
+  sites: define({ schema: Site, isSiteScoped: true, indexes: [] }),
+  devices: define({ schema: Device, isSiteScoped: true, indexes: ['siteId', 'status', 'health'] }),
+  alerts: define({ schema: Alert, isSiteScoped: true, indexes: ['deviceId', 'status'] }),
+  runbooks: define({ schema: Runbook, isSiteScoped: false, indexes: ['status'] }),
+  runs: define({ schema: Run, isSiteScoped: true, indexes: ['runbookId'] }),
+  risks: define({ schema: Risk, isSiteScoped: false, indexes: ['status', 'score'] }),
+  incidents: define({ schema: Incident, isSiteScoped: true, indexes: ['status'] }),
+  timeline: define({ schema: TimelineEntry, isSiteScoped: true, indexes: ['incidentId'] }),
+  users: define({ schema: UserEntry, isSiteScoped: false, indexes: ['userId'] }),
+} as const;
+
+export type Collections = typeof COLLECTIONS;
+export type CollectionName = keyof Collections;
+export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
+
+export type EntityOf<C extends CollectionName> = v.InferOutput<Collections[C]['schema']>;
+
+export function isCollectionName(name: string): name is CollectionName {
+  return Object.hasOwn(COLLECTIONS, name);
+}

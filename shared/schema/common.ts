@@ -1,0 +1,46 @@
+import * as v from 'valibot';
+
+/** Client-generated identifiers are UUIDs (v7 by convention, any version accepted). */
+export const Id = v.pipe(v.string(), v.uuid('must be a UUID'));
+
+export const Timestamp = v.pipe(
+  v.string(),
+  v.isoTimestamp('must be an ISO 8601 timestamp such as 2026-01-31T08:00:00.000Z'),
+);
+
+/** Bounded text: every string from outside has a ceiling. */
+export const text = (maxLength: number, minLength = 0) =>
+  minLength > 0
+    ? v.pipe(v.string(), v.minLength(minLength, `must not be empty`), v.maxLength(maxLength, `must be at most ${maxLength} characters`))
+    : v.pipe(v.string(), v.maxLength(maxLength, `must be at most ${maxLength} characters`));
+
+export const list = <T extends v.GenericSchema>(item: T, maxItems: number) =>
+  v.pipe(v.array(item), v.maxLength(maxItems, `must have at most ${maxItems} items`));
+
+export const integer = (min: number, max: number) =>
+  v.pipe(v.number(), v.integer('must be an integer'), v.minValue(min), v.maxValue(max));
+
+export const Tag = text(64, 1);
+export const Tags = list(Tag, 50);
+
+/**
+ * A same-field conflict that the merge could not settle without choosing: the document keeps
+ * `keptValue` and this record keeps `otherValue`, so nothing is lost and a person can decide.
+ */
+export const ConflictRecord = v.strictObject({
+  id: text(128, 1),
+  path: text(512, 1),
+  keptValue: v.unknown(),
+  otherValue: v.unknown(),
+  recordedAt: Timestamp,
+});
+export type ConflictRecord = v.InferOutput<typeof ConflictRecord>;
+
+/** Fields every replicated document carries. */
+export const documentBase = {
+  id: Id,
+  orgId: Id,
+  /** The author's clock: informational only, never used for ordering or conflict detection. */
+  updatedAt: Timestamp,
+  conflicts: v.optional(list(ConflictRecord, 200)),
+} as const;

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { COLLECTION_NAMES } from './collections.ts';
+import { toRxJsonSchema } from './rxdb-schema.ts';
+
+describe('toRxJsonSchema', () => {
+  it.each(COLLECTION_NAMES)('derives a bounded primary key and required base fields for %s', (name) => {
+    const schema = toRxJsonSchema(name);
+    expect(schema.primaryKey).toBe('id');
+    expect(schema.properties['id']).toMatchObject({ type: 'string', maxLength: 36 });
+    expect(schema.required).toEqual(expect.arrayContaining(['id', 'orgId', 'updatedAt']));
+    expect(schema.properties['conflicts']).toMatchObject({ type: 'array' });
+  });
+
+  it('follows the valibot schema, so a field added there appears here', () => {
+    const device = toRxJsonSchema('devices');
+    expect(device.properties['kind']).toMatchObject({ type: 'string', enum: expect.arrayContaining(['pos', 'printer']) });
+    expect(device.properties['hostname']).toMatchObject({ maxLength: 253, minLength: 1 });
+    expect(device.required).toContain('siteId');
+    expect(device.required).not.toContain('model');
+  });
+
+  it('bounds indexed numeric fields as RxDB requires', () => {
+    expect(toRxJsonSchema('risks').properties['score']).toMatchObject({ minimum: 1, maximum: 25, multipleOf: 1 });
+  });
+});

@@ -1,0 +1,52 @@
+import { toJsonSchema } from '@valibot/to-json-schema';
+import { COLLECTIONS, type CollectionName } from './collections.ts';
+
+/** The subset of RxDB's `RxJsonSchema` we produce; kept structural so shared/ needs no rxdb import. */
+export interface DerivedRxJsonSchema {
+  version: number;
+  primaryKey: 'id';
+  type: 'object';
+  properties: Record<string, Record<string, unknown>>;
+  required: string[];
+  indexes: (string | string[])[];
+  additionalProperties: false;
+}
+
+const UUID_LENGTH = 36;
+const TIMESTAMP_LENGTH = 30;
+
+/**
+ * Derives the RxDB schema from the valibot schema, the single source of truth. Refinements
+ * that JSON Schema cannot express (`v.check`) are left to valibot on the server.
+ */
+export function toRxJsonSchema(name: CollectionName, version = 0): DerivedRxJsonSchema {
+  const definition = COLLECTIONS[name];
+  const json = toJsonSchema(definition.schema, { errorMode: 'ignore' }) as {
+    properties?: Record<string, Record<string, unknown>>;
+    required?: string[];
+  };
+  const properties = structuredClone(json.properties ?? {});
+  const required = [...(json.required ?? [])];
+  // RxDB needs a bounded primary key and bounded indexed strings.
+  const indexed = new Set(definition.indexes.flatMap((index) => (typeof index === 'string' ? [index] : [...index])));
+  for (const field of ['id', ...indexed]) {
+    const property = properties[field];
+    if (!property) throw new Error(`${name}: indexed field ${field} is not in the schema`);
+    if (!required.includes(field)) throw new Error(`${name}: indexed field ${field} must be required`);
+    if (property['type'] === 'string' && property['maxLength'] === undefined) {
+      property['maxLength'] = property['format'] === 'uuid' ? UUID_LENGTH : TIMESTAMP_LENGTH;
+    }
+    if (property['type'] === 'integer' || property['type'] === 'number') {
+      property['multipleOf'] ??= 1;
+    }
+  }
+  return {
+    version,
+    primaryKey: 'id',
+    type: 'object',
+    properties,
+    required,
+    indexes: definition.indexes.map((index) => (typeof index === 'string' ? index : [...index])),
+    additionalProperties: false,
+  };
+}

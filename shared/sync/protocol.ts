@@ -1,0 +1,59 @@
+import * as v from 'valibot';
+import type { CollectionName } from '../schema/collections.ts';
+import type { Checkpoint } from './checkpoint.ts';
+
+/** A document as it travels: the entity plus RxDB's soft-deletion flag. */
+export type Replicated<T> = T & { _deleted: boolean };
+
+export const PULL_DEFAULT_LIMIT = 200;
+export const PULL_MAX_LIMIT = 2000;
+export const PUSH_MAX_ROWS = 1000;
+
+export const PullQuerySchema = v.strictObject({
+  checkpoint: v.optional(v.pipe(v.string(), v.maxLength(100_000))),
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,6}$/, 'must be a whole number'),
+      v.transform(Number),
+      v.minValue(1),
+      v.maxValue(PULL_MAX_LIMIT, `must be at most ${PULL_MAX_LIMIT}`),
+    ),
+  ),
+});
+
+/** GET /api/sync/:collection/pull */
+export interface PullResponse<T = unknown> {
+  documents: Replicated<T>[];
+  checkpoint: Checkpoint;
+  /** Changes still waiting after this page, so a first sync can show real progress. */
+  remaining: number;
+}
+
+/** POST /api/sync/:collection/push body: RxDB's push rows. */
+export interface PushRow<T = unknown> {
+  newDocumentState: Replicated<T>;
+  assumedMasterState?: Replicated<T>;
+}
+
+/** Push answer: the current master of every row that was not applied (empty: all accepted). */
+export type PushResponse<T = unknown> = Replicated<T>[];
+
+/** One batch of changes on the live stream (GET /api/sync/stream). */
+export interface StreamChange<T = unknown> {
+  collection: CollectionName;
+  documents: Replicated<T>[];
+  /** Positions reached by this batch, only for the organizations it touches. */
+  checkpoint: Checkpoint;
+}
+
+/** Sent first on every (re)connection: the client must pull, it may have missed changes. */
+export const RESYNC = 'RESYNC' as const;
+export type StreamMessage = StreamChange | typeof RESYNC;
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; field?: string };
+}
+
+/** 410 on a pull: the checkpoint predates purged tombstones; start again from an empty one. */
+export const RESYNC_REQUIRED = 'resync_required';

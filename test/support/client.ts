@@ -1,0 +1,77 @@
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { createOutpostDatabase, type OutpostDatabase } from '../../client/db/database.ts';
+import { startSync, type SyncEngine, type SyncEngineOptions } from '../../client/sync/sync-engine.ts';
+import type { CollectionName } from '../../shared/schema/collections.ts';
+import { withoutLocalFields } from '../../shared/sync/document.ts';
+import { SwitchableNetwork } from './network.ts';
+
+export interface TestClient {
+  db: OutpostDatabase;
+  sync: SyncEngine;
+  network: SwitchableNetwork;
+  /** Plain, sorted documents of a collection, deleted ones excluded. */
+  snapshot(collection: CollectionName): Promise<Record<string, unknown>[]>;
+  restartSync(options?: Partial<SyncEngineOptions>): void;
+  close(): Promise<void>;
+}
+
+let clientCounter = 0;
+
+export async function startTestClient(
+  baseUrl: string,
+  options: Partial<Omit<SyncEngineOptions, 'db' | 'baseUrl' | 'fetch'>> = {},
+): Promise<TestClient> {
+  const network = new SwitchableNetwork();
+  const db = await createOutpostDatabase({
+    name: `client${++clientCounter}-${Math.random().toString(36).slice(2, 10)}`,
+    storage: getRxStorageMemory(),
+    ...(options.collections ? { collections: options.collections } : {}),
+  });
+  const begin = (extra: Partial<SyncEngineOptions> = {}) =>
+    startSync({ db, baseUrl, fetch: network.fetch, retryTime: 100, ...options, ...extra });
+  const client: TestClient = {
+    db,
+    network,
+    sync: begin(),
+    async snapshot(collection) {
+      const documents = await db.collections[collection].find().exec();
+      return documents
+        .map((d) => withoutLocalFields(d.toJSON() as Record<string, unknown>))
+        .sort((a, b) => String(a['id']).localeCompare(String(b['id'])));
+    },
+    restartSync(extra) {
+      client.sync = begin(extra);
+    },
+    async close() {
+      await client.sync.stop();
+      await db.close();
+    },
+  };
+  return client;
+}
+
+export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await predicate()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** Everything the server holds for a collection (live documents), via the public pull route. */
+export async function serverSnapshot(baseUrl: string, collection: CollectionName): Promise<Record<string, unknown>[]> {
+  const documents: Record<string, unknown>[] = [];
+  let checkpoint = {};
+  for (;;) {
+    const response = await fetch(`${baseUrl}/api/sync/${collection}/pull?checkpoint=${encodeURIComponent(JSON.stringify(checkpoint))}&limit=2000`);
+    const page = (await response.json()) as { documents: Record<string, unknown>[]; checkpoint: object; remaining: number };
+    documents.push(...page.documents);
+    checkpoint = page.checkpoint;
+    if (page.remaining === 0) break;
+  }
+  return documents
+    .filter((d) => d['_deleted'] !== true)
+    .map(({ _deleted, ...rest }) => rest)
+    .sort((a, b) => String(a['id']).localeCompare(String(b['id'])));
+}
