@@ -11,9 +11,22 @@ export async function readJsonBody(c: Context): Promise<unknown> {
     throw new ApiError(415, 'unsupported_media_type', 'body must be sent as application/json', 'content-type');
   }
   const text = await c.req.text();
+  let forbiddenKey: string | undefined;
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
-  } catch {
+    parsed = JSON.parse(text, (key, value: unknown) => {
+      if (FORBIDDEN_KEYS.has(key)) forbiddenKey = key;
+      return value;
+    });
+  } catch (error) {
+    if (error instanceof RangeError) throw new ApiError(400, 'invalid_input', 'body is nested too deeply', 'body');
     throw new ApiError(400, 'invalid_json', 'body is not valid JSON', 'body');
   }
+  if (forbiddenKey !== undefined) {
+    throw new ApiError(400, 'invalid_input', `body: the key ${JSON.stringify(forbiddenKey)} is not allowed anywhere`, 'body');
+  }
+  return parsed;
 }
+
+/** Keys that could reach an object's prototype if any code ever merged bodies naively. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -2,13 +2,23 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, isDeepEqual } from './canonical.ts';
 
-/** JSON.stringify with keys sorted by a replacer: the reference canonicalJson must match. */
-function sortedStringify(value: unknown): string | undefined {
-  return JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
-    const record = item as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]]));
-  });
+/**
+ * A plain reference for JSON values: JSON.stringify for leaves, keys sorted by code unit.
+ * (A replacer cannot serve: engines always put integer-like keys first.)
+ */
+function referenceJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(referenceJson).join(',')}]`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${referenceJson(record[key])}`).join(',')}}`;
+}
+
+/** Content without key order: objects become sorted [key, value] pairs. */
+function entriesForm(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(entriesForm);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.keys(value).sort().map((key) => [key, entriesForm((value as Record<string, unknown>)[key])]);
 }
 
 /** The same content with every object's keys inserted in reverse order. */
@@ -60,10 +70,17 @@ describe('canonicalJson', () => {
     expect(canonicalJson([shared, shared])).toBe('[{"a":1},{"a":1}]');
   });
 
-  it('equals JSON.stringify with sorted keys for any JSON value', () => {
+  it('writes any JSON value with keys sorted by code unit', () => {
     fc.assert(fc.property(fc.jsonValue(), (value) => {
-      expect(canonicalJson(value)).toBe(sortedStringify(value));
+      expect(canonicalJson(value)).toBe(referenceJson(value));
     }), { numRuns: 500 });
+  });
+
+  it('escapes any string exactly as JSON.stringify does, lone surrogates included', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (key, text) => {
+      expect(canonicalJson({ [key]: text })).toBe(`{${JSON.stringify(key)}:${JSON.stringify(text)}}`);
+    }), { numRuns: 1000 });
+    expect(canonicalJson('\ud800"\n\u001f')).toBe(JSON.stringify('\ud800"\n\u001f'));
   });
 
   it('does not depend on key insertion order', () => {
@@ -72,10 +89,12 @@ describe('canonicalJson', () => {
     }), { numRuns: 500 });
   });
 
-  it('round-trips through JSON.parse', () => {
+  it('round-trips through JSON.parse without losing content', () => {
     fc.assert(fc.property(fc.jsonValue(), (value) => {
       const text = canonicalJson(value);
-      expect(canonicalJson(JSON.parse(text))).toBe(text);
+      const parsed: unknown = JSON.parse(text);
+      expect(JSON.stringify(entriesForm(parsed))).toBe(JSON.stringify(entriesForm(value)));
+      expect(canonicalJson(parsed)).toBe(text);
     }), { numRuns: 500 });
   });
 });

@@ -30,7 +30,7 @@ function write(input: unknown, key: string, ancestors: Set<object>): string | un
   }
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null'; // String(-0) is '0', as in JSON
     case 'boolean':
@@ -63,14 +63,21 @@ function write(input: unknown, key: string, ancestors: Set<object>): string | un
     const keys = Object.keys(record).sort();
     out = '{';
     let isFirst = true;
-    for (const k of keys) {
-      const written = write(record[k], k, ancestors);
+    for (const property of keys) {
+      const written = write(record[property], property, ancestors);
       if (written === undefined) continue;
-      out += (isFirst ? '' : ',') + JSON.stringify(k) + ':' + written;
+      out += (isFirst ? '' : ',') + quote(property) + ':' + written;
       isFirst = false;
     }
     out += '}';
   }
   ancestors.delete(value);
   return out;
+}
+
+/** Quotes, backslashes, control characters and surrogates need JSON's escaping; most text does not. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quote(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }

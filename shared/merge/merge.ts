@@ -39,7 +39,7 @@ export function mergeDocuments<T extends { conflicts?: ConflictRecord[] | undefi
     merged['_deleted'] = mergeDeleted(base, master, local);
   }
   const conflicts = mergeConflictLists(base, master, local, context.conflicts);
-  if (conflicts.length > 0 || Array.isArray(master['conflicts']) || Array.isArray(local['conflicts'])) {
+  if (conflicts.length > 0 || Array.isArray(ownValue(master, 'conflicts')) || Array.isArray(ownValue(local, 'conflicts'))) {
     merged['conflicts'] = conflicts;
   }
   // The merge rebuilt the document from T-shaped parts; the cast restores the caller's type.

@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeDevice, makeOrg, makeSite } from '../support/documents.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+const json = { 'content-type': 'application/json' };
+
+describe('push idempotency', () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(async () => {
+    await server.dispose();
+  });
+
+  const push = async (collection: string, rows: unknown[]) => {
+    const response = await fetch(`${server.url}/api/sync/${collection}/push`, { method: 'POST', headers: json, body: JSON.stringify(rows) });
+    expect(response.status).toBe(200);
+    return (await response.json()) as unknown[];
+  };
+  const pullAll = async (collection: string) => {
+    const response = await fetch(`${server.url}/api/sync/${collection}/pull?limit=2000`);
+    return (await response.json()) as { documents: { id: string }[]; checkpoint: Record<string, number> };
+  };
+
+  it('changes nothing when a push is replayed after its response was lost', async () => {
+    const org = makeOrg();
+    const site = makeSite(org.id);
+    const device = makeDevice(org.id, site.id);
+    const master = { ...device, _deleted: false };
+    await push('orgs', [{ newDocumentState: { ...org, _deleted: false } }]);
+    await push('devices', [{ newDocumentState: master }]);
+
+    const edited = { ...master, assignee: 'Dana', updatedAt: new Date().toISOString() };
+    const update = [{ newDocumentState: edited, assumedMasterState: master }];
+    expect(await push('devices', update)).toEqual([]);
+    const before = await pullAll('devices');
+
+    // The client never saw the answer, so it sends the very same rows again, twice.
+    expect(await push('devices', update)).toEqual([]);
+    expect(await push('devices', update)).toEqual([]);
+    const after = await pullAll('devices');
+    expect(after.checkpoint).toEqual(before.checkpoint);
+    expect(after.documents).toEqual(before.documents);
+    expect(after.documents).toEqual([edited]);
+  });
+
+  it('replays an insert without creating a second document or a conflict', async () => {
+    const org = makeOrg();
+    const row = [{ newDocumentState: { ...makeDevice(org.id, makeSite(org.id).id), _deleted: false } }];
+    expect(await push('devices', row)).toEqual([]);
+    const before = await pullAll('devices');
+    expect(await push('devices', row)).toEqual([]);
+    expect(await pullAll('devices')).toEqual(before);
+  });
+
+  it('answers a stale write with the current master instead of overwriting it', async () => {
+    const org = makeOrg();
+    const device = { ...makeDevice(org.id, makeSite(org.id).id), _deleted: false };
+    await push('devices', [{ newDocumentState: device }]);
+    const first = { ...device, assignee: 'first writer' };
+    await push('devices', [{ newDocumentState: first, assumedMasterState: device }]);
+    const stale = { ...device, assignee: 'second writer' };
+    expect(await push('devices', [{ newDocumentState: stale, assumedMasterState: device }])).toEqual([first]);
+    expect((await pullAll('devices')).documents).toEqual([first]);
+  });
+});
