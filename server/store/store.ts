@@ -11,9 +11,17 @@ export interface PullPage {
   remaining: number;
 }
 
+export interface RejectedRow {
+  index: number;
+  id: string;
+  reason: string;
+}
+
 export interface PushResult {
   /** Current masters of the rows that were not applied. */
   conflicts: StoredDocument[];
+  /** Rows outside the principal's scope: not applied, each with its reason. */
+  rejected: RejectedRow[];
   /** Rows written (identical replays are not counted: they change nothing). */
   written: number;
 }

@@ -7,7 +7,7 @@ import type { PushRow } from '../../../shared/sync/protocol.ts';
 import type { Principal, Scope } from '../../auth/principal.ts';
 import { ChangeListeners } from '../change-listeners.ts';
 import { decodeDocument, encodeDocument } from '../document-codec.ts';
-import { scopedOrgs, type ResolvedOrgScope } from '../scope.ts';
+import { isInScope, scopedOrgs, type ResolvedOrgScope } from '../scope.ts';
 import {
   InvalidWriteError,
   ResyncRequiredError,
@@ -15,6 +15,7 @@ import {
   type ChangeListener,
   type PullPage,
   type PushResult,
+  type RejectedRow,
   type Store,
   type StoredDocument,
 } from '../store.ts';
@@ -80,18 +81,28 @@ export class SqliteStore implements Store {
     }).deferred();
   }
 
-  async push(_principal: Principal, collection: CollectionName, rows: readonly PushRow<StoredDocument>[]): Promise<PushResult> {
+  async push(principal: Principal, collection: CollectionName, rows: readonly PushRow<StoredDocument>[]): Promise<PushResult> {
     const isSiteScoped = COLLECTIONS[collection].isSiteScoped;
     const select = this.#db.prepare<[string, string], DocumentRow>(
       'SELECT id, org_id, seq, revision, deleted, body FROM documents WHERE collection = ? AND id = ?',
     );
     const result = this.#db.transaction(() => {
       const conflicts: StoredDocument[] = [];
+      const rejected: RejectedRow[] = [];
       const written: StoredDocument[] = [];
       const seqByOrg = new Map<string, number>();
+      const reaches = (document: StoredDocument) =>
+        isInScope(principal.scope, document.orgId, isSiteScoped ? document.siteId : undefined);
       for (const [index, row] of rows.entries()) {
         const next = encodeDocument(row.newDocumentState);
         const current = select.get(collection, row.newDocumentState.id);
+        // Both the new state and the stored one must be reachable: no writing into, or moving
+        // a document out of, a site or organization the principal cannot see.
+        const stored = current ? decodeDocument(current.body, current.deleted === 1) : undefined;
+        if (!reaches(row.newDocumentState) || (stored && !reaches(stored))) {
+          rejected.push({ index, id: row.newDocumentState.id, reason: 'outside your organizations and sites' });
+          continue;
+        }
         if (current) {
           if (current.org_id !== row.newDocumentState.orgId) {
             throw new InvalidWriteError('a document cannot move to another organization', `${index}.newDocumentState.orgId`);
@@ -110,10 +121,10 @@ export class SqliteStore implements Store {
         this.#upsert(collection, document, next, seq, isSiteScoped);
         written.push(decodeDocument(next.body, next.deleted));
       }
-      return { conflicts, written, seqByOrg };
+      return { conflicts, rejected, written, seqByOrg };
     }).immediate();
     this.#listeners.emit(groupByOrg(collection, result.written, result.seqByOrg));
-    return { conflicts: result.conflicts, written: result.written.length };
+    return { conflicts: result.conflicts, rejected: result.rejected, written: result.written.length };
   }
 
   async insertMany(collection: CollectionName, documents: readonly StoredDocument[]): Promise<void> {
