@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { createOutpostDatabase } from '../client/db/database.ts';
+import { replicateOverHttp } from '../client/sync/http-replication.ts';
+import { generateDataset } from '../server/seed/generate.ts';
+import { loadDataset } from '../server/seed/load.ts';
+import { SQLITE_FILENAME } from '../server/store/open-store.ts';
+import { SqliteStore } from '../server/store/sqlite/sqlite-store.ts';
+
+export interface InitialPullResult {
+  devices: number;
+  seconds: number;
+  documentsPerSecond: number;
+}
+
+/** Starts the real server as its own process, as in production, and waits for its URL. */
+async function startServerProcess(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', OUTPOST_DATA_DIR: dataDir, OUTPOST_DEMO: '0', OUTPOST_STATIC_DIR: join(dataDir, 'none') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /running at (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+export async function benchInitialPull(deviceCount: number, runs: number): Promise<InitialPullResult[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'outpost-bench-'));
+  const store = new SqliteStore({ filename: join(dataDir, SQLITE_FILENAME) });
+  await loadDataset(store, generateDataset({ seed: 7, orgs: 1, sitesPerOrg: 10, devices: deviceCount, runbooks: 0, risks: 0, incidents: 0, now: new Date() }));
+  await store.close();
+  const { url, child } = await startServerProcess(dataDir);
+  const results: InitialPullResult[] = [];
+  try {
+    for (let run = 0; run < runs; run++) {
+      const db = await createOutpostDatabase({ name: `bench${run}-${Date.now()}`, storage: getRxStorageMemory(), collections: ['devices'] });
+      const started = performance.now();
+      const replication = replicateOverHttp({ collection: db.devices, name: 'devices', baseUrl: url, live: false, pullBatchSize: 1000 });
+      await replication.awaitInitialReplication();
+      const seconds = (performance.now() - started) / 1000;
+      const pulled = await db.devices.count().exec();
+      if (pulled !== deviceCount) throw new Error(`pulled ${pulled} of ${deviceCount} devices`);
+      results.push({ devices: pulled, seconds, documentsPerSecond: pulled / seconds });
+      await replication.cancel();
+      await db.close();
+    }
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return results;
+}
