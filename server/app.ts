@@ -1,8 +1,16 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { SYSTEM_PRINCIPAL } from './auth/principal.ts';
+import { adminUserRoutes } from './admin/users-routes.ts';
+import { auditRoutes } from './admin/audit-routes.ts';
+import { enrollmentTokenRoutes } from './admin/enrollment-routes.ts';
+import { authenticate } from './auth/authenticate.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
+import { authRoutes } from './auth/routes.ts';
+import { Sessions } from './auth/sessions.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
+import { originCheck } from './http/origin-check.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { openApiDocument } from './openapi/document.ts';
 import type { Store } from './store/store.ts';
 import { syncRoutes } from './sync/routes.ts';
@@ -12,17 +20,28 @@ export interface AppOptions {
   streamHeartbeatSeconds: number;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
+  /** Extra origins allowed to send state-changing requests (e.g. the Vite dev server). */
+  allowedOrigins?: readonly string[];
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-export function createApp(options: AppOptions): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+export interface OutpostApp {
+  app: Hono<AppEnv>;
+  sessions: Sessions;
+}
 
+export function createApp(options: AppOptions): OutpostApp {
+  const app = new Hono<AppEnv>();
+  const { store } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const sessions = new Sessions(store);
+  const signedIn = authenticate(sessions);
+
+  app.use('*', securityHeaders());
   app.get('/healthz', async (c) => {
-    await options.store.countDocuments();
-    return c.json({ status: 'ok', store: options.store.kind });
+    await store.countDocuments();
+    return c.json({ status: 'ok', store: store.kind });
   });
   app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
 
@@ -33,13 +52,16 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       onError: (c) => errorResponse(c, new ApiError(413, 'body_too_large', `request body must be at most ${maxBodyBytes} bytes`, 'body')),
     }),
   );
-  // Until sign-in lands every caller acts with full scope; the seam is here so each store
-  // call already receives a principal.
-  app.use('/api/*', async (c, next) => {
-    c.set('principal', SYSTEM_PRINCIPAL);
-    await next();
-  });
-  app.route('/api/sync', syncRoutes(options.store, { heartbeatSeconds: options.streamHeartbeatSeconds }));
+  app.use('/api/*', originCheck(options.allowedOrigins));
+  app.route('/api/auth', authRoutes(store, sessions, new LoginThrottle(store.throttle)));
+
+  app.use('/api/sync/*', signedIn);
+  app.route('/api/sync', syncRoutes(store, { heartbeatSeconds: options.streamHeartbeatSeconds, sessions }));
+
+  app.use('/api/admin/*', signedIn);
+  app.route('/api/admin/users', adminUserRoutes(store, sessions));
+  app.route('/api/admin/enrollment-tokens', enrollmentTokenRoutes(store));
+  app.route('/api/admin/audit', auditRoutes(store));
 
   app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
@@ -47,5 +69,5 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     console.error('unhandled error', error);
     return errorResponse(c, new ApiError(500, 'internal_error', 'the server failed to handle this request'));
   });
-  return app;
+  return { app, sessions };
 }

@@ -25,6 +25,8 @@ const EnvSchema = v.object({
   OUTPOST_TOMBSTONE_RETENTION_DAYS: wholeNumber(30, 1, 3650),
   OUTPOST_STREAM_HEARTBEAT_SECONDS: wholeNumber(15, 1, 3600),
   OUTPOST_STATIC_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './dist'),
+  OUTPOST_ADMIN_EMAIL: v.optional(v.pipe(v.string(), v.email('must be an email address'))),
+  OUTPOST_ADMIN_PASSWORD: v.optional(v.pipe(v.string(), v.minLength(1))),
 });
 
 export interface Config {
@@ -36,6 +38,8 @@ export interface Config {
   tombstoneRetentionDays: number;
   streamHeartbeatSeconds: number;
   staticDir: string;
+  /** Creates the first administrator when none exists yet. */
+  bootstrapAdmin: { email: string; password: string } | undefined;
 }
 
 /** Reads the environment once; a bad value stops the server with a message naming the variable. */
@@ -46,6 +50,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = result.output;
+  if ((e.OUTPOST_ADMIN_EMAIL === undefined) !== (e.OUTPOST_ADMIN_PASSWORD === undefined)) {
+    throw new Error('Invalid configuration:\n  OUTPOST_ADMIN_EMAIL and OUTPOST_ADMIN_PASSWORD must be set together');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -55,5 +62,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tombstoneRetentionDays: e.OUTPOST_TOMBSTONE_RETENTION_DAYS,
     streamHeartbeatSeconds: e.OUTPOST_STREAM_HEARTBEAT_SECONDS,
     staticDir: resolve(e.OUTPOST_STATIC_DIR),
+    bootstrapAdmin:
+      e.OUTPOST_ADMIN_EMAIL && e.OUTPOST_ADMIN_PASSWORD ? { email: e.OUTPOST_ADMIN_EMAIL, password: e.OUTPOST_ADMIN_PASSWORD } : undefined,
   };
 }

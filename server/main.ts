@@ -1,19 +1,29 @@
 import { loadConfig } from './config.ts';
 import { DEMO_OPTIONS, generateDataset } from './seed/generate.ts';
-import { loadDataset } from './seed/load.ts';
+import { bootstrapAdmin } from './auth/bootstrap.ts';
+import { DEMO_PASSWORD } from './seed/demo-accounts.ts';
+import { seedDatabase } from './seed/seed-database.ts';
 import { startServer } from './server.ts';
 import { openStore } from './store/open-store.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const store = await openStore(config);
+  let demoEmails: string[] = [];
   if (config.seedDemo && (await store.countDocuments()) === 0) {
-    const counts = await loadDataset(store, generateDataset({ ...DEMO_OPTIONS, now: new Date() }));
+    const { counts, accounts } = await seedDatabase(store, generateDataset({ ...DEMO_OPTIONS, now: new Date() }));
+    demoEmails = accounts.map((a) => `${a.email.padEnd(32)} ${a.memberships.map((m) => m.role + (m.siteIds === 'all' ? '' : ' (one site)')).join(', ')}`);
     console.log(`Seeded demo data: ${Object.entries(counts).map(([c, n]) => `${n} ${c}`).join(', ')}`);
+  }
+  if (config.bootstrapAdmin && (await bootstrapAdmin(store, config.bootstrapAdmin)) === 'created') {
+    console.log(`Created the first administrator: ${config.bootstrapAdmin.email}`);
   }
   const server = await startServer(config, store);
   console.log(`Outpost is running at ${server.url}  (store: ${store.kind}, data: ${config.databaseUrl ? 'PostgreSQL' : config.dataDir})`);
   console.log(`API description: ${server.url}/api/openapi.json`);
+  if (demoEmails.length > 0) {
+    console.log(`\nDemo sign-in (password for every account: ${DEMO_PASSWORD}):\n  ${demoEmails.join('\n  ')}`);
+  }
 
   let isStopping = false;
   const stop = (signal: string) => {

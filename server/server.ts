@@ -15,7 +15,7 @@ export interface RunningServer {
 /** Starts the whole server on a store; used by `npm start` and by the integration tests. */
 export async function startServer(config: Config, store?: Store): Promise<RunningServer> {
   const activeStore = store ?? (await openStore(config));
-  const app = createApp({ store: activeStore, streamHeartbeatSeconds: config.streamHeartbeatSeconds });
+  const { app } = createApp({ store: activeStore, streamHeartbeatSeconds: config.streamHeartbeatSeconds });
   serveClient(app, config.staticDir);
   const stopSweeper = startTombstoneSweeper(activeStore, config.tombstoneRetentionDays);
   const server = await new Promise<ServerType>((resolve) => {

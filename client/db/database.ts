@@ -2,6 +2,7 @@ import { createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema
 import { COLLECTION_NAMES, type CollectionName, type EntityOf } from '../../shared/schema/collections.ts';
 import { toRxJsonSchema } from '../../shared/schema/rxdb-schema.ts';
 import { mergeConflictHandler } from '../sync/conflict-handler.ts';
+import type { RejectionLog } from '../sync/rejections.ts';
 
 export type OutpostCollections = { [C in CollectionName]: RxCollection<EntityOf<C>> };
 export type OutpostDatabase = RxDatabase<OutpostCollections>;
@@ -13,6 +14,8 @@ export interface DatabaseOptions {
   storage: RxStorage<any, any>;
   multiInstance?: boolean;
   collections?: readonly CollectionName[];
+  /** Shared with the replication, so refused writes are settled instead of retried. */
+  rejections?: RejectionLog;
 }
 
 /** Opens the local replica with one collection per shared schema. */
@@ -31,7 +34,7 @@ export async function createOutpostDatabase(options: DatabaseOptions): Promise<O
         name,
         {
           schema: toRxJsonSchema(name) as unknown as RxJsonSchema<EntityOf<typeof name>>,
-          conflictHandler: mergeConflictHandler<EntityOf<typeof name>>(),
+          conflictHandler: mergeConflictHandler<EntityOf<typeof name>>(name, options.rejections),
         },
       ]),
     ),

@@ -18,6 +18,8 @@ export interface PullProgress {
   remaining: number;
 }
 
+import type { RejectionLog } from './rejections.ts';
+
 export interface HttpReplicationOptions<T> {
   collection: RxCollection<T>;
   name: CollectionName;
@@ -29,6 +31,7 @@ export interface HttpReplicationOptions<T> {
   pushBatchSize?: number;
   retryTime?: number;
   onPullProgress?(progress: PullProgress): void;
+  rejections?: RejectionLog;
 }
 
 export class HttpError extends Error {
@@ -113,11 +116,26 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
           newDocumentState: row.newDocumentState as Replicated<T>,
           ...(row.assumedMasterState ? { assumedMasterState: row.assumedMasterState as Replicated<T> } : {}),
         }));
-        return requestJson<PushResponse<T>>(doFetch, `${base}/push`, {
+        const response = await requestJson<PushResponse<T>>(doFetch, `${base}/push`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(body),
         });
+        // Refused rows come back to RxDB as conflicts with the server's state (a tombstone when
+        // the server has none), which the conflict handler takes as-is.
+        const refused = response.rejected.map((rejection) => {
+          const attempted = body.find((row) => row.newDocumentState.id === rejection.id)?.newDocumentState;
+          options.rejections?.record({
+            collection: options.name,
+            id: rejection.id,
+            reason: rejection.reason,
+            ...(rejection.field === undefined ? {} : { field: rejection.field }),
+            rejectedState: attempted,
+            at: new Date().toISOString(),
+          });
+          return rejection.master ?? ({ ...attempted, _deleted: true } as Replicated<T>);
+        });
+        return [...response.conflicts, ...refused];
       },
     },
   });

@@ -7,6 +7,7 @@ import { RESYNC } from '../../shared/sync/protocol.ts';
 import type { OutpostDatabase } from '../db/database.ts';
 import { replicateOverHttp, type PullProgress } from './http-replication.ts';
 import { LiveStream } from './live-stream.ts';
+import type { RejectionLog } from './rejections.ts';
 
 export interface SyncEngineOptions {
   db: OutpostDatabase;
@@ -19,6 +20,7 @@ export interface SyncEngineOptions {
   retryTime?: number;
   onPullProgress?(progress: PullProgress): void;
   onStreamConnectionChange?(isConnected: boolean): void;
+  rejections?: RejectionLog;
 }
 
 type AnyReplication = RxReplicationState<{ id: string }, Checkpoint>;
@@ -53,6 +55,7 @@ export function startSync(options: SyncEngineOptions): SyncEngine {
       ...(options.pullBatchSize ? { pullBatchSize: options.pullBatchSize } : {}),
       ...(options.retryTime ? { retryTime: options.retryTime } : {}),
       ...(options.onPullProgress ? { onPullProgress: options.onPullProgress } : {}),
+      ...(options.rejections ? { rejections: options.rejections } : {}),
     }) as unknown as AnyReplication;
     replications.set(name, replication);
   }

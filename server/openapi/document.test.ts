@@ -117,9 +117,9 @@ describe('GET /api/openapi.json', () => {
 
   it('describes routes the server answers', async () => {
     for (const name of COLLECTION_NAMES) {
-      const pull = await fetch(`${server.url}/api/sync/${name}/pull`);
+      const pull = await server.adminFetch(`${server.url}/api/sync/${name}/pull`);
       expect(pull.status, `pull of ${name}`).toBe(200);
-      const push = await fetch(`${server.url}/api/sync/${name}/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
+      const push = await server.adminFetch(`${server.url}/api/sync/${name}/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
       expect(push.status, `push of ${name}`).toBe(200);
     }
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);

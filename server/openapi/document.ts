@@ -50,6 +50,7 @@ function collectionPaths(): JsonObject {
             },
           },
           400: errorResponse('Malformed checkpoint or limit'),
+          401: errorResponse('Not signed in'),
           404: errorResponse('Unknown collection'),
           410: errorResponse('The checkpoint predates purged tombstones: resync from an empty checkpoint (code resync_required)'),
         },
@@ -77,7 +78,29 @@ function collectionPaths(): JsonObject {
           },
         },
         responses: {
-          200: { description: 'Current masters of rows that conflicted (empty: all applied)', content: { 'application/json': { schema: { type: 'array', items: ref } } } },
+          200: {
+            description: 'conflicts: current masters of rows whose assumed master was stale; rejected: rows refused by authorization, with a reason (both empty: all applied)',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['conflicts', 'rejected'],
+                  properties: {
+                    conflicts: { type: 'array', items: ref },
+                    rejected: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['id', 'reason'],
+                        properties: { id: { type: 'string' }, reason: { type: 'string' }, field: { type: 'string' }, master: ref },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          401: errorResponse('Not signed in'),
           400: errorResponse('Invalid row; nothing was written'),
           404: errorResponse('Unknown collection'),
           413: errorResponse('Body too large'),
@@ -87,6 +110,93 @@ function collectionPaths(): JsonObject {
     };
   }
   return paths;
+}
+
+const jsonBody = (schema: JsonObject): JsonObject => ({ required: true, content: { 'application/json': { schema } } });
+const json = (description: string, schema: JsonObject = { type: 'object' }): JsonObject => ({ description, content: { 'application/json': { schema } } });
+const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const membership = {
+  type: 'object',
+  required: ['orgId', 'role'],
+  additionalProperties: false,
+  properties: {
+    orgId: { type: 'string', format: 'uuid' },
+    role: { type: 'string', enum: ['admin', 'manager', 'technician', 'staff'] },
+    siteIds: { type: 'array', items: { type: 'string', format: 'uuid' }, minItems: 1, description: 'absent: every site of the organization' },
+  },
+};
+
+function accountPaths(): JsonObject {
+  const adminOnly = { 401: errorResponse('Not signed in'), 403: errorResponse('Not an administrator of that organization') };
+  return {
+    '/api/auth/login': {
+      post: {
+        operationId: 'login',
+        summary: 'Sign in; sets an HttpOnly, SameSite=Strict session cookie that slides for 30 days',
+        requestBody: jsonBody({ type: 'object', required: ['email', 'password'], additionalProperties: false, properties: { email: { type: 'string', maxLength: 254 }, password: { type: 'string', maxLength: 1024 } } }),
+        responses: { 200: json('Signed in: the user and memberships'), 400: errorResponse('Invalid body'), 401: errorResponse('Email or password is incorrect'), 429: errorResponse('Too many failed attempts: see Retry-After') },
+      },
+    },
+    '/api/auth/logout': { post: { operationId: 'logout', summary: 'End this session; clears site data', responses: { 204: { description: 'Signed out' } } } },
+    '/api/auth/me': { get: { operationId: 'me', summary: 'The signed-in user and memberships', responses: { 200: json('The user'), 401: errorResponse('Not signed in') } } },
+    '/api/auth/password': {
+      post: {
+        operationId: 'changePassword',
+        summary: 'Change the password; ends every other session',
+        requestBody: jsonBody({ type: 'object', required: ['currentPassword', 'newPassword'], additionalProperties: false, properties: { currentPassword: { type: 'string' }, newPassword: { type: 'string', minLength: 8 } } }),
+        responses: { 204: { description: 'Changed' }, 400: errorResponse('Weak password'), 401: errorResponse('Not signed in'), 403: errorResponse('Current password incorrect') },
+      },
+    },
+    '/api/admin/users': {
+      get: { operationId: 'listUsers', summary: 'Accounts in the organizations you administer', responses: { 200: json('Users'), ...adminOnly } },
+      post: {
+        operationId: 'createUser',
+        summary: 'Create an account with memberships in organizations you administer',
+        requestBody: jsonBody({ type: 'object', required: ['email', 'name', 'password', 'memberships'], additionalProperties: false, properties: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string', minLength: 8 }, memberships: { type: 'array', items: membership, minItems: 1 } } }),
+        responses: { 201: json('Created'), 400: errorResponse('Invalid body or weak password'), 409: errorResponse('Email taken'), ...adminOnly },
+      },
+    },
+    '/api/admin/users/{id}': {
+      patch: {
+        operationId: 'updateUser',
+        summary: 'Change name, email, password, memberships (in your organizations) or disable; ends the user\'s sessions when rights shrink',
+        parameters: [idParameter],
+        requestBody: jsonBody({ type: 'object', additionalProperties: false, properties: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, memberships: { type: 'array', items: membership }, isDisabled: { type: 'boolean' } } }),
+        responses: { 200: json('Updated'), 400: errorResponse('Invalid body'), 404: errorResponse('No such user in your organizations'), 409: errorResponse('Would leave an organization without an administrator'), ...adminOnly },
+      },
+      delete: {
+        operationId: 'deleteUser',
+        summary: 'Remove the user from your organizations (deletes the account when none remain)',
+        parameters: [idParameter],
+        responses: { 204: { description: 'Removed' }, 404: errorResponse('No such user'), 409: errorResponse('Last administrator'), ...adminOnly },
+      },
+    },
+    '/api/admin/users/{id}/sessions/revoke': {
+      post: { operationId: 'revokeSessions', summary: 'End every session of the user (live streams close)', parameters: [idParameter], responses: { 200: json('Count revoked'), 404: errorResponse('No such user'), ...adminOnly } },
+    },
+    '/api/admin/enrollment-tokens': {
+      post: {
+        operationId: 'createEnrollmentToken',
+        summary: 'A site enrollment token for agents; shown once, stored hashed',
+        requestBody: jsonBody({ type: 'object', required: ['siteId', 'expiresInHours'], additionalProperties: false, properties: { siteId: { type: 'string', format: 'uuid' }, expiresInHours: { type: 'integer', minimum: 1, maximum: 2160 } } }),
+        responses: { 201: json('The token'), 400: errorResponse('Invalid body'), 404: errorResponse('No such site'), ...adminOnly },
+      },
+    },
+    '/api/admin/enrollment-tokens/{id}': {
+      delete: { operationId: 'revokeEnrollmentToken', summary: 'Revoke a token', parameters: [idParameter], responses: { 204: { description: 'Revoked' }, 404: errorResponse('No such token'), ...adminOnly } },
+    },
+    '/api/admin/audit': {
+      get: {
+        operationId: 'audit',
+        summary: 'The append-only audit log of the organizations you administer',
+        parameters: [
+          { name: 'cursor', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } },
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+        ],
+        responses: { 200: json('Entries after the cursor, oldest first'), 400: errorResponse('Invalid query'), ...adminOnly },
+      },
+    },
+  };
 }
 
 let cached: JsonObject | undefined;
@@ -106,6 +216,7 @@ export function openApiDocument(): JsonObject {
           responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } } },
         },
       },
+      ...accountPaths(),
       ...collectionPaths(),
     },
     components: {

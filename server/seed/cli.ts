@@ -3,7 +3,8 @@ import * as v from 'valibot';
 import { loadConfig } from '../config.ts';
 import { openStore } from '../store/open-store.ts';
 import { DEMO_OPTIONS, generateDataset } from './generate.ts';
-import { loadDataset } from './load.ts';
+import { DEMO_PASSWORD } from './demo-accounts.ts';
+import { seedDatabase } from './seed-database.ts';
 
 const count = (max: number) => v.pipe(v.string(), v.regex(/^\d+$/, 'must be a whole number'), v.transform(Number), v.maxValue(max));
 
@@ -56,9 +57,10 @@ async function main(): Promise<void> {
       incidents: args.incidents,
       now: new Date(),
     });
-    const counts = await loadDataset(store, dataset);
+    const { counts, accounts } = await seedDatabase(store, dataset);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`Seeded in ${seconds} s: ${Object.entries(counts).map(([c, n]) => `${n} ${c}`).join(', ')}`);
+    console.log(`Sign in as ${accounts.map((a) => a.email).join(', ')} with the password ${DEMO_PASSWORD}`);
   } finally {
     await store.close();
   }

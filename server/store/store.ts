@@ -2,6 +2,7 @@ import type { CollectionName } from '../../shared/schema/collections.ts';
 import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
 import type { PushRow, Replicated } from '../../shared/sync/protocol.ts';
 import type { Principal, Scope } from '../auth/principal.ts';
+import type { AuditLog, EnrollmentTokenStore, SessionStore, ThrottleStore, UserStore } from './accounts.ts';
 
 export type StoredDocument = Replicated<{ id: string; orgId: string; siteId?: string } & Record<string, unknown>>;
 
@@ -15,6 +16,27 @@ export interface RejectedRow {
   index: number;
   id: string;
   reason: string;
+  field?: string;
+  /** What the server holds for this id, so the client can return to it. */
+  master?: StoredDocument;
+}
+
+export interface RowDenial {
+  reason: string;
+  field?: string;
+}
+
+/**
+ * Decides one row inside the write transaction, seeing the stored state it would replace:
+ * undefined allows it. Must be synchronous and pure (it runs under the write lock).
+ */
+export type RowAuthorizer = (before: StoredDocument | undefined, after: StoredDocument) => RowDenial | undefined;
+
+export interface PushOptions {
+  /** Defaults to "inside the principal's scope". */
+  authorize?: RowAuthorizer;
+  /** Recorded in the audit log with every accepted write. */
+  clientAddress?: string;
 }
 
 export interface PushResult {
@@ -63,12 +85,19 @@ export class InvalidWriteError extends Error {
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   pull(scope: Scope, collection: CollectionName, checkpoint: Checkpoint, limit: number): Promise<PullPage>;
-  push(principal: Principal, collection: CollectionName, rows: readonly PushRow<StoredDocument>[]): Promise<PushResult>;
+  push(principal: Principal, collection: CollectionName, rows: readonly PushRow<StoredDocument>[], options?: PushOptions): Promise<PushResult>;
+  /** Current states by id (deleted ones included), for checks that need related documents. */
+  getMany(collection: CollectionName, ids: readonly string[]): Promise<StoredDocument[]>;
   /** Loads documents without conflict checks: seeding an empty database. */
   insertMany(collection: CollectionName, documents: readonly StoredDocument[]): Promise<void>;
   /** Removes tombstones written before `writtenBefore`; returns how many were purged. */
   purgeTombstones(writtenBefore: Date): Promise<number>;
   countDocuments(): Promise<number>;
+  readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly throttle: ThrottleStore;
+  readonly enrollmentTokens: EnrollmentTokenStore;
+  readonly audit: AuditLog;
   onChange(listener: ChangeListener): () => void;
   close(): Promise<void>;
 }

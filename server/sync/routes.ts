@@ -7,6 +7,8 @@ import { ApiError, parseInput } from '../http/errors.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import { InvalidWriteError, ResyncRequiredError, type Store } from '../store/store.ts';
 import { parsePushBody } from './replicated-document.ts';
+import { clientAddress } from '../http/client-address.ts';
+import { readScope, writeAuthorizer } from './authorization.ts';
 import { streamRoute, type StreamOptions } from './stream.ts';
 
 function collectionParam(name: string): CollectionName {
@@ -33,7 +35,7 @@ export function syncRoutes(store: Store, streamOptions: StreamOptions): Hono<App
     const query = parseInput('query', PullQuerySchema, c.req.query());
     const checkpoint = checkpointParam(query.checkpoint);
     try {
-      const page = await store.pull(c.get('principal').scope, collection, checkpoint, query.limit ?? PULL_DEFAULT_LIMIT);
+      const page = await store.pull(readScope(c.get('principal'), collection), collection, checkpoint, query.limit ?? PULL_DEFAULT_LIMIT);
       return c.json(page satisfies PullResponse);
     } catch (error) {
       if (error instanceof ResyncRequiredError) throw new ApiError(410, RESYNC_REQUIRED, error.message, 'query.checkpoint');
@@ -44,9 +46,15 @@ export function syncRoutes(store: Store, streamOptions: StreamOptions): Hono<App
   routes.post('/:collection/push', async (c) => {
     const collection = collectionParam(c.req.param('collection'));
     const rows = parsePushBody(collection, await readJsonBody(c));
+    const principal = c.get('principal');
     try {
-      const result = await store.push(c.get('principal'), collection, rows);
-      return c.json(result.conflicts satisfies PushResponse);
+      const authorize = await writeAuthorizer(store, principal, collection, rows);
+      const result = await store.push(principal, collection, rows, { authorize, clientAddress: clientAddress(c) });
+      const response: PushResponse = {
+        conflicts: result.conflicts,
+        rejected: result.rejected.map((r) => ({ id: r.id, reason: r.reason, ...(r.field ? { field: r.field } : {}), ...(r.master ? { master: r.master } : {}) })),
+      };
+      return c.json(response);
     } catch (error) {
       if (error instanceof InvalidWriteError) throw new ApiError(400, 'invalid_write', `${error.field}: ${error.message}`, `body.${error.field}`);
       throw error;

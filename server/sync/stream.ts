@@ -6,11 +6,15 @@ import type { Scope } from '../auth/principal.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { isInScope } from '../store/scope.ts';
 import type { ChangeBatch, Store } from '../store/store.ts';
+import type { Sessions } from '../auth/sessions.ts';
+import { readScope } from './authorization.ts';
 
 export interface StreamOptions {
   heartbeatSeconds: number;
   /** A subscriber this far behind is disconnected; it reconnects, gets RESYNC and pulls. */
   maxQueuedBatches?: number;
+  /** Ends a user's stream when the session behind it is revoked or expires. */
+  sessions?: Sessions;
 }
 
 /** The part of a committed batch this principal may see, or nothing. */
@@ -24,24 +28,33 @@ export function visibleChange(scope: Scope, batch: ChangeBatch): StreamChange | 
 export function streamRoute(store: Store, options: StreamOptions) {
   const maxQueued = options.maxQueuedBatches ?? 1000;
   return (c: Context<AppEnv>) => {
-    const scope = c.get('principal').scope;
+    const principal = c.get('principal');
+    const sessionTokenHash = principal.sessionTokenHash;
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {
       const queue: StreamChange[] = [];
       let isClosed = false;
       let wake: (() => void) | undefined;
+      const close = () => {
+        isClosed = true;
+        wake?.();
+      };
       const unsubscribe = store.onChange((batch) => {
-        const change = visibleChange(scope, batch);
+        const change = visibleChange(readScope(principal, batch.collection), batch);
         if (!change) return;
         queue.push(change);
         wake?.();
       });
-      stream.onAbort(() => {
-        isClosed = true;
-        wake?.();
+      const stopWatchingRevocations = options.sessions?.onRevoked((event) => {
+        if (event.userId === principal.id && (event.tokenHash === undefined || event.tokenHash === sessionTokenHash)) close();
       });
+      stream.onAbort(close);
       const heartbeat = setInterval(() => {
         stream.write(': keep-alive\n\n').catch(() => undefined);
+        // Revocations by another server instance, and expiry, are noticed here.
+        if (sessionTokenHash && options.sessions) {
+          options.sessions.isActive(sessionTokenHash).then((isActive) => isActive || close(), () => undefined);
+        }
       }, options.heartbeatSeconds * 1000);
       try {
         // Subscribed before RESYNC is sent, so nothing committed after the client's pull is missed.
@@ -58,6 +71,7 @@ export function streamRoute(store: Store, options: StreamOptions) {
       } finally {
         clearInterval(heartbeat);
         unsubscribe();
+        stopWatchingRevocations?.();
       }
     });
   };

@@ -36,8 +36,23 @@ export interface PushRow<T = unknown> {
   assumedMasterState?: Replicated<T>;
 }
 
-/** Push answer: the current master of every row that was not applied (empty: all accepted). */
-export type PushResponse<T = unknown> = Replicated<T>[];
+/** A row the principal may not write: not applied, with a reason a person can read. */
+export interface RejectedPush<T = unknown> {
+  id: string;
+  reason: string;
+  field?: string;
+  /** The server's current state, when it has one, so the client can return to it. */
+  master?: Replicated<T>;
+}
+
+/**
+ * Push answer: `conflicts` holds the current master of every row whose assumed master was
+ * stale (resolve by merging); `rejected` the rows refused by authorization. Both empty: all applied.
+ */
+export interface PushResponse<T = unknown> {
+  conflicts: Replicated<T>[];
+  rejected: RejectedPush<T>[];
+}
 
 /** One batch of changes on the live stream (GET /api/sync/stream). */
 export interface StreamChange<T = unknown> {

@@ -3,12 +3,14 @@ import { createOutpostDatabase, type OutpostDatabase } from '../../client/db/dat
 import { startSync, type SyncEngine, type SyncEngineOptions } from '../../client/sync/sync-engine.ts';
 import type { CollectionName } from '../../shared/schema/collections.ts';
 import { withoutLocalFields } from '../../shared/sync/document.ts';
+import { RejectionLog } from '../../client/sync/rejections.ts';
 import { SwitchableNetwork } from './network.ts';
 
 export interface TestClient {
   db: OutpostDatabase;
   sync: SyncEngine;
   network: SwitchableNetwork;
+  rejections: RejectionLog;
   /** Plain, sorted documents of a collection, deleted ones excluded. */
   snapshot(collection: CollectionName): Promise<Record<string, unknown>[]>;
   restartSync(options?: Partial<SyncEngineOptions>): void;
@@ -17,21 +19,26 @@ export interface TestClient {
 
 let clientCounter = 0;
 
+/** A signed-in RxDB client in Node (memory storage) replicating with the server over HTTP. */
 export async function startTestClient(
   baseUrl: string,
+  cookie: string,
   options: Partial<Omit<SyncEngineOptions, 'db' | 'baseUrl' | 'fetch'>> = {},
 ): Promise<TestClient> {
-  const network = new SwitchableNetwork();
+  const network = new SwitchableNetwork(cookie);
+  const rejections = new RejectionLog();
   const db = await createOutpostDatabase({
     name: `client${++clientCounter}-${Math.random().toString(36).slice(2, 10)}`,
     storage: getRxStorageMemory(),
+    rejections,
     ...(options.collections ? { collections: options.collections } : {}),
   });
   const begin = (extra: Partial<SyncEngineOptions> = {}) =>
-    startSync({ db, baseUrl, fetch: network.fetch, retryTime: 100, ...options, ...extra });
+    startSync({ db, baseUrl, fetch: network.fetch, retryTime: 100, rejections, ...options, ...extra });
   const client: TestClient = {
     db,
     network,
+    rejections,
     sync: begin(),
     async snapshot(collection) {
       const documents = await db.collections[collection].find().exec();
@@ -60,11 +67,11 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
 }
 
 /** Everything the server holds for a collection (live documents), via the public pull route. */
-export async function serverSnapshot(baseUrl: string, collection: CollectionName): Promise<Record<string, unknown>[]> {
+export async function serverSnapshot(server: { url: string; adminFetch: typeof fetch }, collection: CollectionName): Promise<Record<string, unknown>[]> {
   const documents: Record<string, unknown>[] = [];
   let checkpoint = {};
   for (;;) {
-    const response = await fetch(`${baseUrl}/api/sync/${collection}/pull?checkpoint=${encodeURIComponent(JSON.stringify(checkpoint))}&limit=2000`);
+    const response = await server.adminFetch(`${server.url}/api/sync/${collection}/pull?checkpoint=${encodeURIComponent(JSON.stringify(checkpoint))}&limit=2000`);
     const page = (await response.json()) as { documents: Record<string, unknown>[]; checkpoint: object; remaining: number };
     documents.push(...page.documents);
     checkpoint = page.checkpoint;

@@ -7,6 +7,9 @@ export class SwitchableNetwork {
   #controllers = new Set<AbortController>();
   requests = 0;
 
+  /** Session cookie sent with every request, as the browser's cookie jar would. */
+  constructor(private readonly cookie?: string) {}
+
   get isOnline(): boolean {
     return this.#isOnline;
   }
@@ -27,8 +30,10 @@ export class SwitchableNetwork {
     const controller = new AbortController();
     this.#controllers.add(controller);
     const signal = init?.signal ? AbortSignal.any([init.signal, controller.signal]) : controller.signal;
+    const headers = new Headers(init?.headers);
+    if (this.cookie) headers.set('cookie', this.cookie);
     try {
-      return await fetch(input, { ...init, signal });
+      return await fetch(input, { ...init, headers, signal });
     } finally {
       // Streams stay registered until they end, so going offline can cut them.
       if (!(init?.headers && JSON.stringify(init.headers).includes('text/event-stream'))) this.#controllers.delete(controller);

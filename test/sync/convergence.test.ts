@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeDevice, makeOrg, makeSite } from '../support/documents.ts';
+import { makeDevice, makeSite } from '../support/documents.ts';
 import { serverSnapshot, startTestClient, waitFor, type TestClient } from '../support/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { canonicalJson } from '../../shared/merge/canonical.ts';
@@ -13,8 +13,8 @@ describe('replication between RxDB clients through the real server', () => {
 
   beforeEach(async () => {
     server = await startTestServer();
-    a = await startTestClient(server.url, { collections });
-    b = await startTestClient(server.url, { collections });
+    a = await startTestClient(server.url, server.adminCookie, { collections });
+    b = await startTestClient(server.url, server.adminCookie, { collections });
   });
 
   afterEach(async () => {
@@ -25,7 +25,7 @@ describe('replication between RxDB clients through the real server', () => {
 
   const sameEverywhere = async () => {
     const [fromServer, fromA, fromB] = await Promise.all([
-      serverSnapshot(server.url, 'devices'),
+      serverSnapshot(server, 'devices'),
       a.snapshot('devices'),
       b.snapshot('devices'),
     ]);
@@ -33,9 +33,8 @@ describe('replication between RxDB clients through the real server', () => {
   };
 
   it('converges on identical state after concurrent edits on both clients', async () => {
-    const org = makeOrg();
+    const org = { id: server.orgId };
     const site = makeSite(org.id);
-    await a.db.orgs.insert(org);
     await a.db.sites.insert(site);
     const devices = Array.from({ length: 20 }, (_, i) => makeDevice(org.id, site.id, { hostname: `nw-sto014-ws-${i}` }));
     await a.db.devices.bulkInsert(devices);
@@ -64,10 +63,9 @@ describe('replication between RxDB clients through the real server', () => {
   });
 
   it('keeps both changes when an offline client edits one field and an online one another', async () => {
-    const org = makeOrg();
+    const org = { id: server.orgId };
     const site = makeSite(org.id);
     const device = makeDevice(org.id, site.id, { hostname: 'nw-sto014-pos-01', model: 'Verifone V400m' });
-    await a.db.orgs.insert(org);
     await a.db.sites.insert(site);
     await a.db.devices.insert(device);
     await waitFor(async () => (await b.db.devices.findOne(device.id).exec()) !== null, 15_000, 'b to receive the device');
@@ -75,7 +73,7 @@ describe('replication between RxDB clients through the real server', () => {
     a.network.goOffline();
     await (await a.db.devices.findOne(device.id).exec())?.incrementalPatch({ assignee: 'Alice (offline)' });
     await (await b.db.devices.findOne(device.id).exec())?.incrementalPatch({ notes: 'Replaced receipt printer cable' });
-    await waitFor(async () => (await serverSnapshot(server.url, 'devices'))[0]?.['notes'] === 'Replaced receipt printer cable');
+    await waitFor(async () => (await serverSnapshot(server, 'devices'))[0]?.['notes'] === 'Replaced receipt printer cable');
 
     a.network.goOnline();
     a.sync.resync();
@@ -86,10 +84,9 @@ describe('replication between RxDB clients through the real server', () => {
   });
 
   it('ends both clients on one value and records the other when both edit the same field', async () => {
-    const org = makeOrg();
+    const org = { id: server.orgId };
     const site = makeSite(org.id);
     const device = makeDevice(org.id, site.id, { model: 'HP LaserJet M404' });
-    await a.db.orgs.insert(org);
     await a.db.sites.insert(site);
     await a.db.devices.insert(device);
     await waitFor(async () => (await b.db.devices.findOne(device.id).exec()) !== null);
@@ -97,7 +94,7 @@ describe('replication between RxDB clients through the real server', () => {
     a.network.goOffline();
     await (await a.db.devices.findOne(device.id).exec())?.incrementalPatch({ model: 'HP LaserJet M406' });
     await (await b.db.devices.findOne(device.id).exec())?.incrementalPatch({ model: 'HP LaserJet M404dn' });
-    await waitFor(async () => (await serverSnapshot(server.url, 'devices'))[0]?.['model'] === 'HP LaserJet M404dn');
+    await waitFor(async () => (await serverSnapshot(server, 'devices'))[0]?.['model'] === 'HP LaserJet M404dn');
     a.network.goOnline();
     a.sync.resync();
 
@@ -111,11 +108,10 @@ describe('replication between RxDB clients through the real server', () => {
   });
 
   it('propagates deletions to the other client', async () => {
-    const org = makeOrg();
+    const org = { id: server.orgId };
     const site = makeSite(org.id);
     const keep = makeDevice(org.id, site.id);
     const remove = makeDevice(org.id, site.id);
-    await a.db.orgs.insert(org);
     await a.db.sites.insert(site);
     await a.db.devices.bulkInsert([keep, remove]);
     await waitFor(async () => (await b.db.devices.count().exec()) === 2);

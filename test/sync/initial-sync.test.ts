@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PullProgress } from '../../client/sync/http-replication.ts';
 import type { StoredDocument } from '../../server/store/store.ts';
-import { makeDevice, makeOrg, makeSite } from '../support/documents.ts';
+import { makeDevice, makeSite } from '../support/documents.ts';
 import { serverSnapshot, startTestClient, waitFor, type TestClient } from '../support/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { canonicalJson } from '../../shared/merge/canonical.ts';
@@ -15,9 +15,8 @@ describe('initial sync of a large site', () => {
 
   beforeEach(async () => {
     server = await startTestServer();
-    const org = makeOrg();
+    const org = { id: server.orgId };
     const site = makeSite(org.id);
-    await server.store.insertMany('orgs', [{ ...org, _deleted: false }]);
     await server.store.insertMany('sites', [{ ...site, _deleted: false }]);
     const devices = Array.from({ length: DEVICE_COUNT }, (_, i) => ({ ...makeDevice(org.id, site.id, { hostname: `nw-dc01-srv-${i}` }), _deleted: false }));
     await server.store.insertMany('devices', devices as StoredDocument[]);
@@ -30,7 +29,7 @@ describe('initial sync of a large site', () => {
 
   it('resumes from its checkpoint after an interruption and ends complete without re-downloading', async () => {
     const firstRun: PullProgress[] = [];
-    client = await startTestClient(server.url, {
+    client = await startTestClient(server.url, server.adminCookie, {
       collections: ['devices'],
       pullBatchSize: BATCH,
       onPullProgress: (progress) => {
@@ -57,6 +56,6 @@ describe('initial sync of a large site', () => {
     const downloadedAgain = secondRun.at(-1)?.pulled ?? 0;
     expect(downloadedAgain).toBeLessThanOrEqual(DEVICE_COUNT - localAfterCut + BATCH);
     expect(secondRun.at(-1)?.remaining).toBe(0);
-    expect(canonicalJson(await client.snapshot('devices'))).toBe(canonicalJson(await serverSnapshot(server.url, 'devices')));
+    expect(canonicalJson(await client.snapshot('devices'))).toBe(canonicalJson(await serverSnapshot(server, 'devices')));
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDevice, makeOrg, makeSite } from '../support/documents.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { ADMIN_EMAIL, startTestServer, type TestServer } from '../support/server.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../../server/app.ts';
 
 interface BadRequest {
@@ -54,7 +54,6 @@ const badRequests: BadRequest[] = [
   { name: 'risk whose score disagrees with its levels', method: 'POST', path: '/api/sync/risks/push', body: '', status: 400, code: 'invalid_input' },
   { name: 'a valid row followed by an invalid one', method: 'POST', path: '/api/sync/devices/push', body: pushBody([validRow(), { newDocumentState: { ...device, health: 'sick' } }]), status: 400, code: 'invalid_input', field: 'body.1.newDocumentState.health' },
   { name: 'assumed master of another document', method: 'POST', path: '/api/sync/devices/push', body: pushBody([{ newDocumentState: device, assumedMasterState: { ...device, id: makeDevice(org.id, site.id).id } }]), status: 400, code: 'invalid_input', field: 'body.0.assumedMasterState.id' },
-  { name: 'a valid row followed by one moving a document to another organization', method: 'POST', path: '/api/sync/devices/push', body: pushBody([validRow(), { newDocumentState: { ...device, orgId: otherOrg.id }, assumedMasterState: device }]), status: 400, code: 'invalid_write', field: 'body.1.newDocumentState.orgId' },
   { name: 'too many rows', method: 'POST', path: '/api/sync/devices/push', body: pushBody(Array.from({ length: 1001 }, validRow)), status: 400, code: 'invalid_input', field: 'body' },
   { name: 'oversized body', method: 'POST', path: '/api/sync/devices/push', body: pushBody([{ newDocumentState: { ...device, notes: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) } }]), status: 413, code: 'body_too_large' },
   { name: 'deeply nested body', method: 'POST', path: '/api/sync/devices/push', body: `${'['.repeat(5000)}${']'.repeat(5000)}`, status: 400, code: 'invalid_input' },
@@ -79,7 +78,8 @@ describe('malformed requests', () => {
     const bytes = createHash('sha256').update(readFileSync(server.databaseFile)).digest('hex');
     const rows = inspector.prepare('SELECT * FROM documents ORDER BY collection, id').all();
     const sequences = inspector.prepare('SELECT * FROM org_sequences ORDER BY org_id').all();
-    return JSON.stringify({ bytes, rows, sequences });
+    const audit = inspector.prepare('SELECT count(*) AS n FROM audit_log').get();
+    return JSON.stringify({ bytes, rows, sequences, audit });
   };
 
   beforeAll(async () => {
@@ -87,6 +87,9 @@ describe('malformed requests', () => {
     await server.store.insertMany('orgs', [{ ...org, _deleted: false }, { ...otherOrg, _deleted: false }]);
     await server.store.insertMany('sites', [{ ...site, _deleted: false }]);
     await server.store.insertMany('devices', [device]);
+    const admin = await server.store.users.findByEmail(ADMIN_EMAIL);
+    if (!admin) throw new Error('no admin');
+    await server.store.users.update(admin.id, { memberships: [...admin.memberships, { orgId: org.id, role: 'admin', siteIds: 'all' }] }, Date.now());
     inspector = new Database(server.databaseFile);
   });
 
@@ -98,7 +101,7 @@ describe('malformed requests', () => {
   it.each(badRequests)('answers $name with $status and leaves the database unchanged', async (request) => {
     const before = databaseFingerprint();
     const body = request.name.startsWith('risk') ? riskBody() : request.body;
-    const response = await fetch(`${server.url}${request.path}`, {
+    const response = await server.adminFetch(`${server.url}${request.path}`, {
       method: request.method ?? 'GET',
       ...(body === undefined ? {} : { body, headers: { 'content-type': request.contentType ?? 'application/json' } }),
     });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeDevice, makeOrg, makeSite } from '../support/documents.ts';
+import { makeDevice, makeSite } from '../support/documents.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const json = { 'content-type': 'application/json' };
@@ -14,21 +14,20 @@ describe('push idempotency', () => {
   });
 
   const push = async (collection: string, rows: unknown[]) => {
-    const response = await fetch(`${server.url}/api/sync/${collection}/push`, { method: 'POST', headers: json, body: JSON.stringify(rows) });
+    const response = await server.adminFetch(`${server.url}/api/sync/${collection}/push`, { method: 'POST', headers: json, body: JSON.stringify(rows) });
     expect(response.status).toBe(200);
-    return (await response.json()) as unknown[];
+    return ((await response.json()) as { conflicts: unknown[]; rejected: unknown[] }).conflicts;
   };
   const pullAll = async (collection: string) => {
-    const response = await fetch(`${server.url}/api/sync/${collection}/pull?limit=2000`);
+    const response = await server.adminFetch(`${server.url}/api/sync/${collection}/pull?limit=2000`);
     return (await response.json()) as { documents: { id: string }[]; checkpoint: Record<string, number> };
   };
 
   it('changes nothing when a push is replayed after its response was lost', async () => {
-    const org = makeOrg();
+    const org = { id: server.orgId };
     const site = makeSite(org.id);
     const device = makeDevice(org.id, site.id);
     const master = { ...device, _deleted: false };
-    await push('orgs', [{ newDocumentState: { ...org, _deleted: false } }]);
     await push('devices', [{ newDocumentState: master }]);
 
     const edited = { ...master, assignee: 'Dana', updatedAt: new Date().toISOString() };
@@ -46,7 +45,7 @@ describe('push idempotency', () => {
   });
 
   it('replays an insert without creating a second document or a conflict', async () => {
-    const org = makeOrg();
+    const org = { id: server.orgId };
     const row = [{ newDocumentState: { ...makeDevice(org.id, makeSite(org.id).id), _deleted: false } }];
     expect(await push('devices', row)).toEqual([]);
     const before = await pullAll('devices');
@@ -55,7 +54,7 @@ describe('push idempotency', () => {
   });
 
   it('answers a stale write with the current master instead of overwriting it', async () => {
-    const org = makeOrg();
+    const org = { id: server.orgId };
     const device = { ...makeDevice(org.id, makeSite(org.id).id), _deleted: false };
     await push('devices', [{ newDocumentState: device }]);
     const first = { ...device, assignee: 'first writer' };

@@ -42,6 +42,79 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'accounts, sessions, login throttling, enrollment tokens and the audit log',
+    up: `
+      CREATE TABLE users (
+        id            TEXT    PRIMARY KEY,
+        email         TEXT    NOT NULL UNIQUE,
+        name          TEXT    NOT NULL,
+        password_hash TEXT    NOT NULL,
+        is_disabled   INTEGER NOT NULL DEFAULT 0,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE memberships (
+        user_id  TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        org_id   TEXT NOT NULL,
+        role     TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'technician', 'staff')),
+        site_ids TEXT,
+        PRIMARY KEY (user_id, org_id)
+      ) STRICT;
+      CREATE INDEX memberships_by_org ON memberships (org_id, role);
+
+      CREATE TABLE sessions (
+        token_hash     TEXT    PRIMARY KEY,
+        user_id        TEXT    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at     INTEGER NOT NULL,
+        last_seen_at   INTEGER NOT NULL,
+        expires_at     INTEGER NOT NULL,
+        client_address TEXT,
+        user_agent     TEXT
+      ) STRICT;
+      CREATE INDEX sessions_by_user ON sessions (user_id);
+
+      CREATE TABLE login_throttle (
+        key          TEXT    PRIMARY KEY,
+        failures     INTEGER NOT NULL,
+        locked_until INTEGER NOT NULL,
+        last_failure INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE enrollment_tokens (
+        id         TEXT    PRIMARY KEY,
+        token_hash TEXT    NOT NULL UNIQUE,
+        org_id     TEXT    NOT NULL,
+        site_id    TEXT    NOT NULL,
+        created_by TEXT    NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        uses       INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+
+      CREATE TABLE audit_log (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        at             INTEGER NOT NULL,
+        actor_kind     TEXT    NOT NULL,
+        actor_id       TEXT    NOT NULL,
+        action         TEXT    NOT NULL,
+        org_id         TEXT,
+        collection     TEXT,
+        document_id    TEXT,
+        client_address TEXT,
+        detail         TEXT
+      ) STRICT;
+      CREATE INDEX audit_by_org ON audit_log (org_id, id);
+      -- Append-only: no API can edit it, and neither can a bug.
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number {

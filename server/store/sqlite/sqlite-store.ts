@@ -14,11 +14,19 @@ import {
   type ChangeBatch,
   type ChangeListener,
   type PullPage,
+  type PushOptions,
   type PushResult,
   type RejectedRow,
+  type RowAuthorizer,
   type Store,
   type StoredDocument,
 } from '../store.ts';
+import type { AuditEntry } from '../accounts.ts';
+import { SqliteAuditLog, appendAuditSync } from './accounts/sqlite-audit-log.ts';
+import { SqliteEnrollmentTokens } from './accounts/sqlite-enrollment-tokens.ts';
+import { SqliteSessions } from './accounts/sqlite-sessions.ts';
+import { SqliteThrottle } from './accounts/sqlite-throttle.ts';
+import { SqliteUsers } from './accounts/sqlite-users.ts';
 import { migrate } from './migrations.ts';
 
 interface DocumentRow {
@@ -41,6 +49,11 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #listeners = new ChangeListeners();
   readonly #now: () => number;
+  readonly users: SqliteUsers;
+  readonly sessions: SqliteSessions;
+  readonly throttle: SqliteThrottle;
+  readonly enrollmentTokens: SqliteEnrollmentTokens;
+  readonly audit: SqliteAuditLog;
 
   constructor(options: SqliteStoreOptions) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
@@ -50,7 +63,13 @@ export class SqliteStore implements Store {
     // "Acknowledged" means durable: FULL fsyncs the WAL on every commit, surviving power loss too.
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 5000');
+    this.#db.pragma('foreign_keys = ON');
     migrate(this.#db);
+    this.users = new SqliteUsers(this.#db);
+    this.sessions = new SqliteSessions(this.#db);
+    this.throttle = new SqliteThrottle(this.#db);
+    this.enrollmentTokens = new SqliteEnrollmentTokens(this.#db);
+    this.audit = new SqliteAuditLog(this.#db);
   }
 
   async pull(scope: Scope, collection: CollectionName, checkpoint: Checkpoint, limit: number): Promise<PullPage> {
@@ -81,7 +100,12 @@ export class SqliteStore implements Store {
     }).deferred();
   }
 
-  async push(principal: Principal, collection: CollectionName, rows: readonly PushRow<StoredDocument>[]): Promise<PushResult> {
+  async push(
+    principal: Principal,
+    collection: CollectionName,
+    rows: readonly PushRow<StoredDocument>[],
+    options: PushOptions = {},
+  ): Promise<PushResult> {
     const isSiteScoped = COLLECTIONS[collection].isSiteScoped;
     const select = this.#db.prepare<[string, string], DocumentRow>(
       'SELECT id, org_id, seq, revision, deleted, body FROM documents WHERE collection = ? AND id = ?',
@@ -91,24 +115,22 @@ export class SqliteStore implements Store {
       const rejected: RejectedRow[] = [];
       const written: StoredDocument[] = [];
       const seqByOrg = new Map<string, number>();
-      const reaches = (document: StoredDocument) =>
-        isInScope(principal.scope, document.orgId, isSiteScoped ? document.siteId : undefined);
+      const audit: AuditEntry[] = [];
+      const authorize = options.authorize ?? scopeAuthorizer(principal, isSiteScoped);
       for (const [index, row] of rows.entries()) {
         const next = encodeDocument(row.newDocumentState);
         const current = select.get(collection, row.newDocumentState.id);
-        // Both the new state and the stored one must be reachable: no writing into, or moving
-        // a document out of, a site or organization the principal cannot see.
         const stored = current ? decodeDocument(current.body, current.deleted === 1) : undefined;
-        if (!reaches(row.newDocumentState) || (stored && !reaches(stored))) {
-          rejected.push({ index, id: row.newDocumentState.id, reason: 'outside your organizations and sites' });
+        if (current && current.revision === next.revision) continue;
+        const denial = authorize(stored, row.newDocumentState);
+        if (denial) {
+          rejected.push({ index, id: row.newDocumentState.id, ...denial, ...(stored ? { master: stored } : {}) });
           continue;
         }
         if (current) {
           if (current.org_id !== row.newDocumentState.orgId) {
             throw new InvalidWriteError('a document cannot move to another organization', `${index}.newDocumentState.orgId`);
           }
-          // A replay of an applied write, or the same edit made twice: nothing to do.
-          if (current.revision === next.revision) continue;
           const assumed = row.assumedMasterState ? encodeDocument(row.assumedMasterState) : undefined;
           if (assumed?.revision !== current.revision) {
             conflicts.push(decodeDocument(current.body, current.deleted === 1));
@@ -120,11 +142,32 @@ export class SqliteStore implements Store {
         seqByOrg.set(document.orgId, seq);
         this.#upsert(collection, document, next, seq, isSiteScoped);
         written.push(decodeDocument(next.body, next.deleted));
+        audit.push({
+          at: this.#now(),
+          actorKind: principal.kind,
+          actorId: principal.id,
+          action: !stored || stored._deleted ? 'create' : next.deleted ? 'delete' : 'update',
+          orgId: document.orgId,
+          collection,
+          documentId: document.id,
+          clientAddress: options.clientAddress,
+        });
       }
+      appendAuditSync(this.#db, audit);
       return { conflicts, rejected, written, seqByOrg };
     }).immediate();
     this.#listeners.emit(groupByOrg(collection, result.written, result.seqByOrg));
     return { conflicts: result.conflicts, rejected: result.rejected, written: result.written.length };
+  }
+
+  async getMany(collection: CollectionName, ids: readonly string[]): Promise<StoredDocument[]> {
+    const select = this.#db.prepare<[string, string], DocumentRow>(
+      'SELECT id, org_id, seq, revision, deleted, body FROM documents WHERE collection = ? AND id = ?',
+    );
+    return ids.flatMap((id) => {
+      const row = select.get(collection, id);
+      return row ? [decodeDocument(row.body, row.deleted === 1)] : [];
+    });
   }
 
   async insertMany(collection: CollectionName, documents: readonly StoredDocument[]): Promise<void> {
@@ -228,6 +271,14 @@ export class SqliteStore implements Store {
         this.#now(),
       );
   }
+}
+
+/** Both the new state and the stored one must be reachable: no writing into, or moving a
+ * document out of, a site or organization the principal cannot see. */
+function scopeAuthorizer(principal: Principal, isSiteScoped: boolean): RowAuthorizer {
+  const reaches = (document: StoredDocument) => isInScope(principal.scope, document.orgId, isSiteScoped ? document.siteId : undefined);
+  return (before, after) =>
+    reaches(after) && (!before || reaches(before)) ? undefined : { reason: 'outside your organizations and sites', field: 'siteId' };
 }
 
 function siteFilter(org: ResolvedOrgScope, collection: CollectionName): { clause: string; params: string[] } {

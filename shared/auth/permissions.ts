@@ -1,0 +1,68 @@
+import { COLLECTIONS, type CollectionName } from '../schema/collections.ts';
+import type { Role } from '../schema/user.ts';
+import { changedFields } from './changes.ts';
+import { COLLECTION_RULES, type WriteRequest } from './collection-rules.ts';
+import { membershipFor, reachesSite, type Actor, type Membership } from './membership.ts';
+import { isAtLeast } from './roles.ts';
+import { deny, writeKind, type Denial, type DocumentState, type WriteContext, type WriteDecision } from './write.ts';
+
+export type { Actor, Membership } from './membership.ts';
+export type { DocumentState, WriteContext, WriteDecision, WriteKind } from './write.ts';
+export { membershipFor, reachesSite } from './membership.ts';
+export { writeKind } from './write.ts';
+
+/** The least role that may read each collection; the sync pull and stream filter by it. */
+const READ_MINIMUM: Record<CollectionName, Role> = {
+  orgs: 'staff',
+  sites: 'staff',
+  devices: 'staff',
+  alerts: 'staff',
+  runbooks: 'staff',
+  runs: 'staff',
+  risks: 'technician',
+  incidents: 'staff',
+  timeline: 'staff',
+  users: 'staff',
+};
+
+export function canRead(role: Role, collection: CollectionName): boolean {
+  return isAtLeast(role, READ_MINIMUM[collection]);
+}
+
+/**
+ * Whether the actor may replace `before` (what the server holds, if anything) with `after`.
+ * First the tenant and site boundary, then the rules of the collection for the actor's role.
+ */
+export function authorizeWrite(input: {
+  actor: Actor;
+  collection: CollectionName;
+  before: DocumentState | undefined;
+  after: DocumentState;
+  context: WriteContext;
+}): WriteDecision {
+  const { actor, collection, before, after, context } = input;
+  const membership = membershipFor(actor, after.orgId);
+  if (membership === undefined) return deny('you are not a member of this organization', 'orgId');
+  if (before !== undefined && before.orgId !== after.orgId) return deny('a document cannot move to another organization', 'orgId');
+  if (before !== undefined && before.id !== after.id) return deny('a document keeps its id', 'id');
+  const outside = COLLECTIONS[collection].isSiteScoped ? siteDenial(collection, membership, before, after) : undefined;
+  if (outside !== undefined) return outside;
+
+  const kind = writeKind(before, after);
+  // A restored tombstone is judged as a new document: its old content grants nothing.
+  const live = kind === 'create' ? undefined : before;
+  const request: WriteRequest = { actor, role: membership.role, before: live, after, changed: changedFields(live, after), context };
+  const rules = COLLECTION_RULES[collection];
+  if (kind === 'create') return rules.create(request);
+  if (kind === 'update') return rules.update(request);
+  const deletion = rules.delete(request);
+  // A tombstone normally carries the last content unchanged; any change in it is an update too.
+  return deletion.allowed && request.changed.length > 0 ? rules.update(request) : deletion;
+}
+
+/** Both where the document was and where it goes must be within the actor's sites. */
+function siteDenial(collection: CollectionName, membership: Membership, before: DocumentState | undefined, after: DocumentState): Denial | undefined {
+  if (collection === 'sites' && after.siteId !== after.id) return deny("a site's siteId must be its own id", 'siteId');
+  const isReachable = reachesSite(membership, after.siteId) && (before === undefined || reachesSite(membership, before.siteId));
+  return isReachable ? undefined : deny('outside your sites', 'siteId');
+}

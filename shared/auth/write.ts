@@ -1,0 +1,28 @@
+/** A replicated document state as the server holds/receives it (entity fields + `_deleted`). */
+export type DocumentState = { id: string; orgId: string; siteId?: string; _deleted: boolean } & Record<string, unknown>;
+
+export type WriteKind = 'create' | 'update' | 'delete';
+
+export type Denial = { allowed: false; reason: string; field?: string };
+export type WriteDecision = { allowed: true } | Denial;
+
+export interface WriteContext {
+  /** runbooks referenced by the pushed runs, looked up by the server beforehand */
+  runbooks: ReadonlyMap<string, { orgId: string; status: string }>;
+}
+
+export const ALLOWED: WriteDecision = { allowed: true };
+
+export function deny(reason: string, field?: string): Denial {
+  return field === undefined ? { allowed: false, reason } : { allowed: false, reason, field };
+}
+
+/**
+ * Restoring a tombstone is a create (the document comes back and is judged as new); deleting a
+ * live document is a delete; everything else, including re-deleting a tombstone, is an update.
+ */
+export function writeKind(before: DocumentState | undefined, after: DocumentState): WriteKind {
+  if (before === undefined) return 'create';
+  if (before._deleted) return after._deleted ? 'update' : 'create';
+  return after._deleted ? 'delete' : 'update';
+}
