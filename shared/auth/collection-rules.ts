@@ -85,7 +85,6 @@ function appendOnly(field: string, noun: string): Check {
   };
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Alerts: staff acknowledge; technicians and up handle them.
 
@@ -123,10 +122,13 @@ const technicianDraftsOnly: Check = (request) => {
   return technicianStatusDenial(request.after['status']) ?? (approval === undefined ? undefined : deny('only managers and admins approve runbooks', approval));
 };
 
-/** Whoever makes a runbook approved signs the approval. */
+/** Whoever makes a runbook approved signs the approval, and nobody signs in someone else's name. */
 const approvalSignedByActor: Check = (request) => {
   const becomesApproved = request.after['status'] === 'approved' && request.before?.['status'] !== 'approved';
-  return becomesApproved && request.after['approvedBy'] !== request.actor.userId ? deny('approvedBy must be you', 'approvedBy') : undefined;
+  const signerChanged = request.changed.includes('approvedBy') && request.after['approvedBy'] !== undefined;
+  return (becomesApproved || signerChanged) && request.after['approvedBy'] !== request.actor.userId
+    ? deny('approvedBy must be you', 'approvedBy')
+    : undefined;
 };
 
 const deleteDraftsOnly: Check = (request) =>
@@ -157,6 +159,7 @@ const runProgressOnly: Check = (request) => {
 const stepResultsAppendOnly = appendOnly('stepResults', 'step results');
 
 // ---------------------------------------------------------------------------------------------
+// Risks, incidents, timeline, users.
 
 const riskRegisterDenial = (role: Role) =>
   role === 'staff' ? 'staff have no access to the risk register' : 'only managers and admins edit the risk register';

@@ -425,6 +425,11 @@ describe('memberships and sites', () => {
     expect(write('admin', 'sites', undefined, site, { siteIds: 'all' })).toMatchObject(denied('siteId'));
   });
 
+  it('rejects a write whose id differs from the document it replaces', () => {
+    const device = documentOf('devices');
+    expect(write('admin', 'devices', device, { ...device, id: uuidv7() })).toMatchObject(denied('id'));
+  });
+
   it('rejects a document without an organization the actor belongs to, whatever the role', () => {
     const decision = write('admin', 'devices', undefined, documentOf('devices', FOREIGN_ORG));
     expect(decision).toMatchObject({ allowed: false, reason: 'you are not a member of this organization', field: 'orgId' });
@@ -508,6 +513,12 @@ describe('runbook approval', () => {
 
   it('rejects creating an already approved runbook signed by someone else', () => {
     expect(write('manager', 'runbooks', undefined, approvedByColleague)).toMatchObject(denied('approvedBy'));
+  });
+
+  it('rejects re-signing an approved runbook in someone else\'s name', () => {
+    const approvedByMe = { ...approvedByColleague, approvedBy: USER };
+    expect(write('manager', 'runbooks', approvedByMe, { ...approvedByMe, approvedBy: COLLEAGUE })).toMatchObject(denied('approvedBy'));
+    expect(write('admin', 'runbooks', approvedByColleague, { ...approvedByColleague, approvedBy: USER })).toEqual(ALLOW);
   });
 
   it('keeps the earlier approver when a manager edits an approved runbook', () => {
