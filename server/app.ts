@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { adminUserRoutes } from './admin/users-routes.ts';
+import { agentRoutes } from './agents/routes.ts';
 import { auditRoutes } from './admin/audit-routes.ts';
 import { enrollmentTokenRoutes } from './admin/enrollment-routes.ts';
 import { authenticate } from './auth/authenticate.ts';
@@ -54,6 +55,7 @@ export function createApp(options: AppOptions): OutpostApp {
   );
   app.use('/api/*', originCheck(options.allowedOrigins));
   app.route('/api/auth', authRoutes(store, sessions, new LoginThrottle(store.throttle)));
+  app.route('/api/agent', agentRoutes(store));
 
   app.use('/api/sync/*', signedIn);
   app.route('/api/sync', syncRoutes(store, { heartbeatSeconds: options.streamHeartbeatSeconds, sessions }));

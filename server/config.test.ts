@@ -13,6 +13,9 @@ describe('loadConfig', () => {
       tombstoneRetentionDays: 30,
       streamHeartbeatSeconds: 15,
       staticDir: resolve('./dist'),
+      agentOfflineAfterSeconds: 300,
+      agentStaleAfterSeconds: 86_400,
+      bootstrapAdmin: undefined,
     });
   });
 
@@ -37,8 +40,17 @@ describe('loadConfig', () => {
       tombstoneRetentionDays: 90,
       streamHeartbeatSeconds: 5,
       staticDir: resolve('public'),
+      agentOfflineAfterSeconds: 300,
+      agentStaleAfterSeconds: 86_400,
+      bootstrapAdmin: undefined,
     });
     expect(loadConfig({ DATABASE_URL: 'postgresql://db/outpost' }).databaseUrl).toBe('postgresql://db/outpost');
+  });
+
+  it('takes a bootstrap administrator only with both email and password', () => {
+    expect(loadConfig({ OUTPOST_ADMIN_EMAIL: 'it@example.com', OUTPOST_ADMIN_PASSWORD: 'long-passphrase' }).bootstrapAdmin).toEqual({ email: 'it@example.com', password: 'long-passphrase' });
+    expect(() => loadConfig({ OUTPOST_ADMIN_EMAIL: 'it@example.com' })).toThrow(/OUTPOST_ADMIN_EMAIL and OUTPOST_ADMIN_PASSWORD/);
+    expect(() => loadConfig({ OUTPOST_ADMIN_EMAIL: 'not-an-email', OUTPOST_ADMIN_PASSWORD: 'x' })).toThrow(/OUTPOST_ADMIN_EMAIL/);
   });
 
   it('resolves a relative data directory against the working directory', () => {

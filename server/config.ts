@@ -25,6 +25,8 @@ const EnvSchema = v.object({
   OUTPOST_TOMBSTONE_RETENTION_DAYS: wholeNumber(30, 1, 3650),
   OUTPOST_STREAM_HEARTBEAT_SECONDS: wholeNumber(15, 1, 3600),
   OUTPOST_STATIC_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './dist'),
+  OUTPOST_AGENT_OFFLINE_AFTER_SECONDS: wholeNumber(300, 10, 86_400 * 7),
+  OUTPOST_AGENT_STALE_AFTER_SECONDS: wholeNumber(86_400, 60, 86_400 * 365),
   OUTPOST_ADMIN_EMAIL: v.optional(v.pipe(v.string(), v.email('must be an email address'))),
   OUTPOST_ADMIN_PASSWORD: v.optional(v.pipe(v.string(), v.minLength(1))),
 });
@@ -38,6 +40,8 @@ export interface Config {
   tombstoneRetentionDays: number;
   streamHeartbeatSeconds: number;
   staticDir: string;
+  agentOfflineAfterSeconds: number;
+  agentStaleAfterSeconds: number;
   /** Creates the first administrator when none exists yet. */
   bootstrapAdmin: { email: string; password: string } | undefined;
 }
@@ -62,6 +66,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tombstoneRetentionDays: e.OUTPOST_TOMBSTONE_RETENTION_DAYS,
     streamHeartbeatSeconds: e.OUTPOST_STREAM_HEARTBEAT_SECONDS,
     staticDir: resolve(e.OUTPOST_STATIC_DIR),
+    agentOfflineAfterSeconds: e.OUTPOST_AGENT_OFFLINE_AFTER_SECONDS,
+    agentStaleAfterSeconds: e.OUTPOST_AGENT_STALE_AFTER_SECONDS,
     bootstrapAdmin:
       e.OUTPOST_ADMIN_EMAIL && e.OUTPOST_ADMIN_PASSWORD ? { email: e.OUTPOST_ADMIN_EMAIL, password: e.OUTPOST_ADMIN_PASSWORD } : undefined,
   };

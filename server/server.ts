@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { serveClient } from './static-files.ts';
+import { startPresenceSweeper } from './agents/presence-sweeper.ts';
 import { startTombstoneSweeper } from './sync/tombstone-sweeper.ts';
 
 export interface RunningServer {
@@ -18,6 +19,10 @@ export async function startServer(config: Config, store?: Store): Promise<Runnin
   const { app } = createApp({ store: activeStore, streamHeartbeatSeconds: config.streamHeartbeatSeconds });
   serveClient(app, config.staticDir);
   const stopSweeper = startTombstoneSweeper(activeStore, config.tombstoneRetentionDays);
+  const stopPresence = startPresenceSweeper(activeStore, {
+    offlineAfterMs: config.agentOfflineAfterSeconds * 1000,
+    staleAfterMs: config.agentStaleAfterSeconds * 1000,
+  });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
@@ -29,6 +34,7 @@ export async function startServer(config: Config, store?: Store): Promise<Runnin
     store: activeStore,
     async close() {
       stopSweeper();
+      stopPresence();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Live streams never end by themselves.

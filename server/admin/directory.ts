@@ -1,15 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { UserEntry } from '../../shared/schema/user.ts';
 import type { PushRow } from '../../shared/sync/protocol.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { UserRecord } from '../store/accounts.ts';
+import { derivedId } from '../ids/derived-id.ts';
 import type { Store, StoredDocument } from '../store/store.ts';
 
 /** One directory document per (user, organization), with an id derived from both. */
 export function directoryEntryId(userId: string, orgId: string): string {
-  const hex = createHash('sha256').update(`directory:${userId}:${orgId}`).digest('hex');
-  // Shaped as a UUID (version 8: "custom") so it passes the same id rules as every document.
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return derivedId('directory', userId, orgId);
 }
 
 function entriesOf(user: UserRecord | undefined, now: string): Map<string, UserEntry> {

@@ -2,6 +2,7 @@ import type { CollectionName } from '../../shared/schema/collections.ts';
 import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
 import type { PushRow, Replicated } from '../../shared/sync/protocol.ts';
 import type { Principal, Scope } from '../auth/principal.ts';
+import type { AgentStore } from './agents.ts';
 import type { AuditLog, EnrollmentTokenStore, SessionStore, ThrottleStore, UserStore } from './accounts.ts';
 
 export type StoredDocument = Replicated<{ id: string; orgId: string; siteId?: string } & Record<string, unknown>>;
@@ -98,6 +99,7 @@ export interface Store {
   readonly throttle: ThrottleStore;
   readonly enrollmentTokens: EnrollmentTokenStore;
   readonly audit: AuditLog;
+  readonly agents: AgentStore;
   onChange(listener: ChangeListener): () => void;
   close(): Promise<void>;
 }

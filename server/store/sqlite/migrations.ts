@@ -115,6 +115,32 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'endpoint agents: credentials, telemetry state and delivered record ids',
+    up: `
+      CREATE TABLE agent_devices (
+        device_id           TEXT    PRIMARY KEY,
+        org_id              TEXT    NOT NULL,
+        site_id             TEXT    NOT NULL,
+        secret_hash         TEXT    NOT NULL,
+        enrollment_token_id TEXT,
+        enrolled_at         INTEGER NOT NULL,
+        revoked_at          INTEGER,
+        last_seen_at        INTEGER,
+        telemetry_state     TEXT    NOT NULL
+      ) STRICT;
+      CREATE INDEX agent_devices_last_seen ON agent_devices (last_seen_at);
+
+      -- Record ids already applied: a re-sent batch changes nothing.
+      CREATE TABLE agent_records (
+        record_id   TEXT    PRIMARY KEY,
+        device_id   TEXT    NOT NULL,
+        received_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX agent_records_received ON agent_records (received_at);
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number {

@@ -22,6 +22,7 @@ import {
   type StoredDocument,
 } from '../store.ts';
 import type { AuditEntry } from '../accounts.ts';
+import { SqliteAgents } from './agents/sqlite-agents.ts';
 import { SqliteAuditLog, appendAuditSync } from './accounts/sqlite-audit-log.ts';
 import { SqliteEnrollmentTokens } from './accounts/sqlite-enrollment-tokens.ts';
 import { SqliteSessions } from './accounts/sqlite-sessions.ts';
@@ -54,6 +55,7 @@ export class SqliteStore implements Store {
   readonly throttle: SqliteThrottle;
   readonly enrollmentTokens: SqliteEnrollmentTokens;
   readonly audit: SqliteAuditLog;
+  readonly agents: SqliteAgents;
 
   constructor(options: SqliteStoreOptions) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
@@ -70,6 +72,7 @@ export class SqliteStore implements Store {
     this.throttle = new SqliteThrottle(this.#db);
     this.enrollmentTokens = new SqliteEnrollmentTokens(this.#db);
     this.audit = new SqliteAuditLog(this.#db);
+    this.agents = new SqliteAgents(this.#db);
   }
 
   async pull(scope: Scope, collection: CollectionName, checkpoint: Checkpoint, limit: number): Promise<PullPage> {

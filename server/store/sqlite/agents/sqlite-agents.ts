@@ -1,0 +1,75 @@
+import type Database from 'better-sqlite3';
+import type { AgentDeviceRecord, AgentStore } from '../../agents.ts';
+
+interface AgentRow {
+  device_id: string;
+  org_id: string;
+  site_id: string;
+  secret_hash: string;
+  enrollment_token_id: string | null;
+  enrolled_at: number;
+  revoked_at: number | null;
+  last_seen_at: number | null;
+  telemetry_state: string;
+}
+
+const fromRow = (row: AgentRow): AgentDeviceRecord => ({
+  deviceId: row.device_id,
+  orgId: row.org_id,
+  siteId: row.site_id,
+  secretHash: row.secret_hash,
+  enrollmentTokenId: row.enrollment_token_id ?? undefined,
+  enrolledAt: row.enrolled_at,
+  revokedAt: row.revoked_at ?? undefined,
+  lastSeenAt: row.last_seen_at ?? undefined,
+  telemetryState: JSON.parse(row.telemetry_state) as unknown,
+});
+
+export class SqliteAgents implements AgentStore {
+  constructor(private readonly db: Database.Database) {}
+
+  async create(device: AgentDeviceRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO agent_devices (device_id, org_id, site_id, secret_hash, enrollment_token_id, enrolled_at, revoked_at, last_seen_at, telemetry_state)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(device.deviceId, device.orgId, device.siteId, device.secretHash, device.enrollmentTokenId ?? null, device.enrolledAt,
+        device.revokedAt ?? null, device.lastSeenAt ?? null, JSON.stringify(device.telemetryState ?? {}));
+  }
+
+  async get(deviceId: string): Promise<AgentDeviceRecord | undefined> {
+    const row = this.db.prepare<[string], AgentRow>('SELECT * FROM agent_devices WHERE device_id = ?').get(deviceId);
+    return row ? fromRow(row) : undefined;
+  }
+
+  async unseenRecordIds(recordIds: readonly string[]): Promise<Set<string>> {
+    const seen = this.db.prepare('SELECT 1 FROM agent_records WHERE record_id = ?').pluck();
+    return new Set(recordIds.filter((id) => seen.get(id) === undefined));
+  }
+
+  async saveIngest(deviceId: string, update: { lastSeenAt: number; telemetryState: unknown; recordIds: readonly string[] }): Promise<void> {
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE agent_devices SET last_seen_at = ?, telemetry_state = ? WHERE device_id = ?')
+        .run(update.lastSeenAt, JSON.stringify(update.telemetryState), deviceId);
+      const mark = this.db.prepare('INSERT OR IGNORE INTO agent_records (record_id, device_id, received_at) VALUES (?, ?, ?)');
+      for (const id of update.recordIds) mark.run(id, deviceId, update.lastSeenAt);
+    }).immediate();
+  }
+
+  async listSeenBefore(before: number): Promise<AgentDeviceRecord[]> {
+    return this.db
+      .prepare<[number], AgentRow>('SELECT * FROM agent_devices WHERE revoked_at IS NULL AND last_seen_at IS NOT NULL AND last_seen_at < ?')
+      .all(before)
+      .map(fromRow);
+  }
+
+  async revoke(deviceId: string, now: number): Promise<boolean> {
+    return this.db.prepare('UPDATE agent_devices SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL').run(now, deviceId).changes > 0;
+  }
+
+  async forgetRecordsBefore(before: number): Promise<number> {
+    return this.db.prepare('DELETE FROM agent_records WHERE received_at < ?').run(before).changes;
+  }
+}
