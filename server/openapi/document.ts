@@ -199,6 +199,49 @@ function accountPaths(): JsonObject {
   };
 }
 
+function agentPaths(): JsonObject {
+  const record = {
+    type: 'object',
+    required: ['kind', 'id', 'observedAt'],
+    properties: {
+      kind: { type: 'string', enum: ['heartbeat', 'inventory', 'check'] },
+      id: { type: 'string', format: 'uuid', description: 'de-duplicated by the server' },
+      observedAt: { type: 'string', format: 'date-time' },
+    },
+  };
+  return {
+    '/api/agent/enroll': {
+      post: {
+        operationId: 'enrollAgent',
+        summary: 'Exchange a site enrollment token for a device identity and secret (rate limited per address)',
+        requestBody: jsonBody({ type: 'object', required: ['token', 'hostname', 'agentVersion'], additionalProperties: false, properties: { token: { type: 'string' }, hostname: { type: 'string' }, deviceKind: { type: 'string' }, agentVersion: { type: 'string' } } }),
+        responses: {
+          201: json('deviceId, deviceSecret (shown once), orgId, siteId, serverTime'),
+          400: errorResponse('Invalid body'),
+          401: errorResponse('Unknown token (token_invalid)'),
+          410: errorResponse('Token expired or revoked (token_expired, token_revoked)'),
+          429: errorResponse('Too many failed enrollments'),
+        },
+      },
+    },
+    '/api/agent/ingest': {
+      post: {
+        operationId: 'ingest',
+        summary: 'A batch of heartbeats, inventories and check results (Authorization: Bearer <deviceId>.<secret>); idempotent by record id',
+        requestBody: jsonBody({ type: 'object', required: ['agentVersion', 'records'], additionalProperties: false, properties: { agentVersion: { type: 'string' }, records: { type: 'array', minItems: 1, maxItems: 500, items: record } } }),
+        responses: {
+          200: json('accepted record ids and the server time'),
+          400: errorResponse('Malformed batch; nothing applied'),
+          401: errorResponse('Invalid device credential'),
+          403: errorResponse('Device revoked'),
+          410: errorResponse('Device removed: enroll again'),
+          413: errorResponse('Batch over 1 MiB'),
+        },
+      },
+    },
+  };
+}
+
 let cached: JsonObject | undefined;
 
 /** The OpenAPI 3.0 description, derived from the same valibot schemas the routes validate with. */
@@ -217,6 +260,7 @@ export function openApiDocument(): JsonObject {
         },
       },
       ...accountPaths(),
+      ...agentPaths(),
       ...collectionPaths(),
     },
     components: {
