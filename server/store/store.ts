@@ -38,6 +38,11 @@ export interface PushOptions {
   authorize?: RowAuthorizer;
   /** Recorded in the audit log with every accepted write. */
   clientAddress?: string;
+  /**
+   * Whether the principal may read a stored document. Answers about documents it may not read
+   * (their content, or that a push equals them) would leak them; defaults to "in scope".
+   */
+  isVisible?: (stored: StoredDocument) => boolean;
 }
 
 export interface PushResult {

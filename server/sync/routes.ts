@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { isCollectionName, type CollectionName } from '../../shared/schema/collections.ts';
+import { COLLECTIONS, isCollectionName, type CollectionName } from '../../shared/schema/collections.ts';
+import { isInScope } from '../store/scope.ts';
 import { decodeCheckpoint, type Checkpoint } from '../../shared/sync/checkpoint.ts';
 import { PULL_DEFAULT_LIMIT, PullQuerySchema, RESYNC_REQUIRED, type PullResponse, type PushResponse } from '../../shared/sync/protocol.ts';
 import type { AppEnv } from '../http/app-env.ts';
@@ -49,7 +50,13 @@ export function syncRoutes(store: Store, streamOptions: StreamOptions): Hono<App
     const principal = c.get('principal');
     try {
       const authorize = await writeAuthorizer(store, principal, collection, rows);
-      const result = await store.push(principal, collection, rows, { authorize, clientAddress: clientAddress(c) });
+      const readable = readScope(principal, collection);
+      const isSiteScoped = COLLECTIONS[collection].isSiteScoped;
+      const result = await store.push(principal, collection, rows, {
+        authorize,
+        clientAddress: clientAddress(c),
+        isVisible: (stored) => isInScope(readable, stored.orgId, isSiteScoped ? stored.siteId : undefined),
+      });
       const response: PushResponse = {
         conflicts: result.conflicts,
         rejected: result.rejected.map((r) => ({ id: r.id, reason: r.reason, ...(r.field ? { field: r.field } : {}), ...(r.master ? { master: r.master } : {}) })),

@@ -120,14 +120,16 @@ export class SqliteStore implements Store {
       const seqByOrg = new Map<string, number>();
       const audit: AuditEntry[] = [];
       const authorize = options.authorize ?? scopeAuthorizer(principal, isSiteScoped);
+      const isVisible = options.isVisible ?? ((document: StoredDocument) => isInScope(principal.scope, document.orgId, isSiteScoped ? document.siteId : undefined));
       for (const [index, row] of rows.entries()) {
         const next = encodeDocument(row.newDocumentState);
         const current = select.get(collection, row.newDocumentState.id);
         const stored = current ? decodeDocument(current.body, current.deleted === 1) : undefined;
-        if (current && current.revision === next.revision) continue;
-        const denial = authorize(stored, row.newDocumentState);
+        const isStoredVisible = stored === undefined || isVisible(stored);
+        if (current && current.revision === next.revision && isStoredVisible) continue;
+        const denial = isStoredVisible ? authorize(stored, row.newDocumentState) : OUT_OF_SCOPE;
         if (denial) {
-          rejected.push({ index, id: row.newDocumentState.id, ...denial, ...(stored ? { master: stored } : {}) });
+          rejected.push({ index, id: row.newDocumentState.id, ...denial, ...(stored && isStoredVisible ? { master: stored } : {}) });
           continue;
         }
         if (current) {
@@ -275,6 +277,8 @@ export class SqliteStore implements Store {
       );
   }
 }
+
+const OUT_OF_SCOPE = { reason: 'outside your organizations and sites', field: 'id' };
 
 /** Both the new state and the stored one must be reachable: no writing into, or moving a
  * document out of, a site or organization the principal cannot see. */
