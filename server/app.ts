@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { adminUserRoutes } from './admin/users-routes.ts';
+import { AgentRegistry } from './agents/agent-registry.ts';
 import { agentRoutes } from './agents/routes.ts';
+import { adminAgentRoutes } from './admin/agent-routes.ts';
 import { auditRoutes } from './admin/audit-routes.ts';
 import { enrollmentTokenRoutes } from './admin/enrollment-routes.ts';
 import { authenticate } from './auth/authenticate.ts';
@@ -30,6 +32,7 @@ export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 export interface OutpostApp {
   app: Hono<AppEnv>;
   sessions: Sessions;
+  agents: AgentRegistry;
 }
 
 export function createApp(options: AppOptions): OutpostApp {
@@ -38,6 +41,7 @@ export function createApp(options: AppOptions): OutpostApp {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const sessions = new Sessions(store);
   const signedIn = authenticate(sessions);
+  const agents = new AgentRegistry(store);
 
   app.use('*', securityHeaders());
   app.get('/healthz', async (c) => {
@@ -55,7 +59,7 @@ export function createApp(options: AppOptions): OutpostApp {
   );
   app.use('/api/*', originCheck(options.allowedOrigins));
   app.route('/api/auth', authRoutes(store, sessions, new LoginThrottle(store.throttle)));
-  app.route('/api/agent', agentRoutes(store));
+  app.route('/api/agent', agentRoutes(store, agents));
 
   app.use('/api/sync/*', signedIn);
   app.route('/api/sync', syncRoutes(store, { heartbeatSeconds: options.streamHeartbeatSeconds, sessions }));
@@ -64,6 +68,7 @@ export function createApp(options: AppOptions): OutpostApp {
   app.route('/api/admin/users', adminUserRoutes(store, sessions));
   app.route('/api/admin/enrollment-tokens', enrollmentTokenRoutes(store));
   app.route('/api/admin/audit', auditRoutes(store));
+  app.route('/api/admin/devices', adminAgentRoutes(store, agents));
 
   app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
@@ -71,5 +76,5 @@ export function createApp(options: AppOptions): OutpostApp {
     console.error('unhandled error', error);
     return errorResponse(c, new ApiError(500, 'internal_error', 'the server failed to handle this request'));
   });
-  return { app, sessions };
+  return { app, sessions, agents };
 }

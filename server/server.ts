@@ -16,7 +16,7 @@ export interface RunningServer {
 /** Starts the whole server on a store; used by `npm start` and by the integration tests. */
 export async function startServer(config: Config, store?: Store): Promise<RunningServer> {
   const activeStore = store ?? (await openStore(config));
-  const { app } = createApp({ store: activeStore, streamHeartbeatSeconds: config.streamHeartbeatSeconds });
+  const { app, agents } = createApp({ store: activeStore, streamHeartbeatSeconds: config.streamHeartbeatSeconds });
   serveClient(app, config.staticDir);
   const stopSweeper = startTombstoneSweeper(activeStore, config.tombstoneRetentionDays);
   const stopPresence = startPresenceSweeper(activeStore, {
@@ -40,6 +40,7 @@ export async function startServer(config: Config, store?: Store): Promise<Runnin
         // Live streams never end by themselves.
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
+      await agents.close();
       await activeStore.close();
     },
   };

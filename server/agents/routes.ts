@@ -12,6 +12,7 @@ import { ApiError, errorResponse, parseInput } from '../http/errors.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import type { Store, StoredDocument } from '../store/store.ts';
 import { authenticateAgent } from './agent-auth.ts';
+import type { AgentRegistry } from './agent-registry.ts';
 import { patchDevice, writeAlerts } from './document-writer.ts';
 import { applyRecords, type TelemetryState } from './telemetry-pipeline.ts';
 
@@ -34,7 +35,7 @@ class KeyedMutex {
   }
 }
 
-export function agentRoutes(store: Store): Hono<AppEnv> {
+export function agentRoutes(store: Store, registry: AgentRegistry): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   const ingestLock = new KeyedMutex();
 
@@ -101,7 +102,7 @@ export function agentRoutes(store: Store): Hono<AppEnv> {
 
   routes.post(
     '/ingest',
-    authenticateAgent(store),
+    authenticateAgent(registry),
     bodyLimit({
       maxSize: INGEST_MAX_BYTES,
       onError: (c) => errorResponse(c, new ApiError(413, 'body_too_large', `an ingest batch must be at most ${INGEST_MAX_BYTES} bytes: send smaller batches`, 'body')),
@@ -111,20 +112,23 @@ export function agentRoutes(store: Store): Hono<AppEnv> {
       const agent = c.get('agentDevice');
       const principal = c.get('principal');
       await ingestLock.run(agent.deviceId, async () => {
-        const fresh = (await store.agents.get(agent.deviceId)) ?? agent;
-        const unseen = await store.agents.unseenRecordIds(batch.records.map((r) => r.id));
-        const records = batch.records.filter((r) => unseen.has(r.id));
-        const [deviceDocument] = await store.getMany('devices', [agent.deviceId]);
-        if (!deviceDocument || deviceDocument._deleted) {
-          throw new ApiError(410, 'device_removed', 'this device was removed from Outpost: enroll the agent again');
-        }
-        let device = deviceDocument as unknown as Device;
-        const result = applyRecords({ state: (fresh.telemetryState ?? { checks: {} }) as TelemetryState, device, records });
+        const entry = await registry.entry(agent.deviceId);
+        if (!entry?.device) throw new ApiError(410, 'device_removed', 'this device was removed from Outpost: enroll the agent again');
+        // Heartbeats are de-duplicated in memory (a repeat only re-weighs a soft average);
+        // records that change documents are checked against the durable list of applied ids.
+        const heartbeats = batch.records.filter((r) => r.kind === 'heartbeat' && !entry.recentHeartbeatIds.has(r.id));
+        const others = batch.records.filter((r) => r.kind !== 'heartbeat');
+        const unseenOthers = others.length > 0 ? await store.agents.unseenRecordIds(others.map((r) => r.id)) : new Set<string>();
+        const records = [...heartbeats, ...others.filter((r) => unseenOthers.has(r.id))];
+        const unseen = records.filter((r) => r.kind !== 'heartbeat').map((r) => r.id);
+        const result = applyRecords({ state: entry.state, device: entry.device, records });
+        let device = entry.device;
         if (result.devicePatch) device = (await patchDevice(store, principal, agent.deviceId, result.devicePatch)) ?? device;
-        await writeAlerts(store, principal, device, result.alerts);
-        // Marked applied only after the documents are written: a crash in between re-applies
-        // the same deterministic changes, never loses them.
-        await store.agents.saveIngest(agent.deviceId, { lastSeenAt: Date.now(), telemetryState: result.state, recordIds: [...unseen] });
+        if (result.alerts.length > 0) await writeAlerts(store, principal, device, result.alerts);
+        registry.markApplied(entry, result.state, unseen, heartbeats.map((r) => r.id));
+        // Heartbeats are soft state, flushed within a second; anything that changed a document
+        // or carries an inventory or check is durable before the agent may drop it.
+        if (result.devicePatch || result.alerts.length > 0 || records.some((r) => r.kind !== 'heartbeat')) await registry.flush();
       });
       const response: IngestResponse = { accepted: batch.records.map((r) => r.id), serverTime: new Date().toISOString() };
       return c.json(response);

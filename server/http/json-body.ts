@@ -13,11 +13,15 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   const text = await c.req.text();
   let forbiddenKey: string | undefined;
   let parsed: unknown;
+  // The reviver costs; only bodies that mention a forbidden key at all pay for the exact check.
+  const mayHoldForbiddenKey = FORBIDDEN_KEY_TEXT.test(text);
   try {
-    parsed = JSON.parse(text, (key, value: unknown) => {
-      if (FORBIDDEN_KEYS.has(key)) forbiddenKey = key;
-      return value;
-    });
+    parsed = mayHoldForbiddenKey
+      ? JSON.parse(text, (key, value: unknown) => {
+          if (FORBIDDEN_KEYS.has(key)) forbiddenKey = key;
+          return value;
+        })
+      : (JSON.parse(text) as unknown);
   } catch (error) {
     if (error instanceof RangeError) throw new ApiError(400, 'invalid_input', 'body is nested too deeply', 'body');
     throw new ApiError(400, 'invalid_json', 'body is not valid JSON', 'body');
@@ -30,3 +34,5 @@ export async function readJsonBody(c: Context): Promise<unknown> {
 
 /** Keys that could reach an object's prototype if any code ever merged bodies naively. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Also matches escaped spellings such as "\u005f_proto__", which JSON.parse decodes. */
+const FORBIDDEN_KEY_TEXT = /proto|constructor|\\u/i;

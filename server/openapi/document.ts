@@ -185,6 +185,9 @@ function accountPaths(): JsonObject {
     '/api/admin/enrollment-tokens/{id}': {
       delete: { operationId: 'revokeEnrollmentToken', summary: 'Revoke a token', parameters: [idParameter], responses: { 204: { description: 'Revoked' }, 404: errorResponse('No such token'), ...adminOnly } },
     },
+    '/api/admin/devices/{id}/agent': {
+      delete: { operationId: 'revokeAgent', summary: 'Revoke the agent credential of a device: it stops reporting at once', parameters: [idParameter], responses: { 204: { description: 'Revoked' }, 404: errorResponse('No enrolled agent on such a device'), ...adminOnly } },
+    },
     '/api/admin/audit': {
       get: {
         operationId: 'audit',

@@ -13,13 +13,20 @@ export interface AgentDeviceRecord {
   telemetryState: unknown;
 }
 
+export interface AgentIngestUpdate {
+  deviceId: string;
+  lastSeenAt: number;
+  telemetryState: unknown;
+  recordIds: readonly string[];
+}
+
 export interface AgentStore {
   create(device: AgentDeviceRecord): Promise<void>;
   get(deviceId: string): Promise<AgentDeviceRecord | undefined>;
   /** The subset of `recordIds` this device has not delivered before. */
   unseenRecordIds(recordIds: readonly string[]): Promise<Set<string>>;
-  /** Saves the pipeline state and marks records applied, in one transaction. */
-  saveIngest(deviceId: string, update: { lastSeenAt: number; telemetryState: unknown; recordIds: readonly string[] }): Promise<void>;
+  /** Saves pipeline states and marks records applied, all in one transaction. */
+  saveIngest(updates: readonly AgentIngestUpdate[]): Promise<void>;
   /** Devices last seen before `before` (not revoked), for the offline/stale sweeper. */
   listSeenBefore(before: number): Promise<AgentDeviceRecord[]>;
   revoke(deviceId: string, now: number): Promise<boolean>;

@@ -123,7 +123,7 @@ describe('agent enrollment and ingest', () => {
     expect((await ingest(`${agent.deviceId}.${'B'.repeat(43)}`, [heartbeat()])).status).toBe(401);
     expect((await ingest(`${uuidv7()}.${agent.deviceSecret}`, [heartbeat()])).status).toBe(401);
     expect((await fetch(`${server.url}/api/agent/ingest`, { method: 'POST', headers: json, body: '{}' })).status).toBe(401);
-    await server.store.agents.revoke(agent.deviceId, Date.now());
+    expect((await server.adminFetch(`${server.url}/api/admin/devices/${agent.deviceId}/agent`, { method: 'DELETE' })).status).toBe(204);
     expect((await ingest(`${agent.deviceId}.${agent.deviceSecret}`, [heartbeat()])).status).toBe(403);
   });
 

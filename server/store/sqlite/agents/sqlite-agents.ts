@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AgentDeviceRecord, AgentStore } from '../../agents.ts';
+import type { AgentDeviceRecord, AgentIngestUpdate, AgentStore } from '../../agents.ts';
 
 interface AgentRow {
   device_id: string;
@@ -26,7 +26,15 @@ const fromRow = (row: AgentRow): AgentDeviceRecord => ({
 });
 
 export class SqliteAgents implements AgentStore {
-  constructor(private readonly db: Database.Database) {}
+  readonly #isSeen: Database.Statement<[string], number>;
+  readonly #save: Database.Statement<[number, string, string]>;
+  readonly #mark: Database.Statement<[string, string, number]>;
+
+  constructor(private readonly db: Database.Database) {
+    this.#isSeen = db.prepare<[string], number>('SELECT 1 FROM agent_records WHERE record_id = ?').pluck();
+    this.#save = db.prepare<[number, string, string]>('UPDATE agent_devices SET last_seen_at = ?, telemetry_state = ? WHERE device_id = ?');
+    this.#mark = db.prepare<[string, string, number]>('INSERT OR IGNORE INTO agent_records (record_id, device_id, received_at) VALUES (?, ?, ?)');
+  }
 
   async create(device: AgentDeviceRecord): Promise<void> {
     this.db
@@ -44,17 +52,16 @@ export class SqliteAgents implements AgentStore {
   }
 
   async unseenRecordIds(recordIds: readonly string[]): Promise<Set<string>> {
-    const seen = this.db.prepare('SELECT 1 FROM agent_records WHERE record_id = ?').pluck();
-    return new Set(recordIds.filter((id) => seen.get(id) === undefined));
+    return new Set(recordIds.filter((id) => this.#isSeen.get(id) === undefined));
   }
 
-  async saveIngest(deviceId: string, update: { lastSeenAt: number; telemetryState: unknown; recordIds: readonly string[] }): Promise<void> {
+  async saveIngest(updates: readonly AgentIngestUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
     this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE agent_devices SET last_seen_at = ?, telemetry_state = ? WHERE device_id = ?')
-        .run(update.lastSeenAt, JSON.stringify(update.telemetryState), deviceId);
-      const mark = this.db.prepare('INSERT OR IGNORE INTO agent_records (record_id, device_id, received_at) VALUES (?, ?, ?)');
-      for (const id of update.recordIds) mark.run(id, deviceId, update.lastSeenAt);
+      for (const update of updates) {
+        this.#save.run(update.lastSeenAt, JSON.stringify(update.telemetryState), update.deviceId);
+        for (const id of update.recordIds) this.#mark.run(id, update.deviceId, update.lastSeenAt);
+      }
     }).immediate();
   }
 

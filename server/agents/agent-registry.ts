@@ -1,0 +1,128 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Device } from '../../shared/schema/device.ts';
+import { hashToken } from '../auth/tokens.ts';
+import type { AgentDeviceRecord, AgentIngestUpdate } from '../store/agents.ts';
+import type { Store } from '../store/store.ts';
+import type { TelemetryState } from './telemetry-pipeline.ts';
+
+const RECENT_HEARTBEATS = 2000;
+
+interface Entry {
+  agent: AgentDeviceRecord;
+  /** The device document as last committed (kept fresh from the store's change feed). */
+  device: Device | undefined;
+  state: TelemetryState;
+  lastSeenAt: number;
+  /** Recently applied heartbeat ids (a bounded window): enough to drop a re-sent batch. */
+  recentHeartbeatIds: Set<string>;
+  pendingRecordIds: string[];
+  isDirty: boolean;
+  usedAt: number;
+}
+
+/**
+ * In-memory view of enrolled agents, so a heartbeat costs no database round trip: it moves
+ * last-seen and the open hour's sums in memory, flushed every second in one transaction.
+ * Records that change documents (inventory, checks, transitions) are flushed before the answer.
+ * A crash loses at most the last second of heartbeat soft state, never a document change.
+ */
+export class AgentRegistry {
+  readonly #entries = new Map<string, Entry>();
+  readonly #timer: ReturnType<typeof setInterval>;
+  readonly #stopWatching: () => void;
+  #flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: { flushEveryMs?: number; idleEvictMs?: number } = {},
+  ) {
+    this.#timer = setInterval(() => void this.flush().catch((error: unknown) => console.error('agent state flush failed', error)), options.flushEveryMs ?? 1000);
+    this.#timer.unref();
+    this.#stopWatching = store.onChange((batch) => {
+      if (batch.collection !== 'devices') return;
+      for (const document of batch.documents) {
+        const entry = this.#entries.get(document.id);
+        if (entry) entry.device = document._deleted ? undefined : (document as unknown as Device);
+      }
+    });
+  }
+
+  /** The agent behind a `<deviceId>.<secret>` credential, or undefined. */
+  async authenticate(deviceId: string, secret: string): Promise<Entry | undefined> {
+    const entry = await this.entry(deviceId);
+    if (!entry) return undefined;
+    const expected = Buffer.from(entry.agent.secretHash);
+    const actual = Buffer.from(hashToken(secret));
+    return expected.length === actual.length && timingSafeEqual(expected, actual) ? entry : undefined;
+  }
+
+  async entry(deviceId: string): Promise<Entry | undefined> {
+    const cached = this.#entries.get(deviceId);
+    if (cached) {
+      cached.usedAt = Date.now();
+      return cached;
+    }
+    const agent = await this.store.agents.get(deviceId);
+    if (!agent) return undefined;
+    const [document] = await this.store.getMany('devices', [deviceId]);
+    const raced = this.#entries.get(deviceId);
+    if (raced) return raced;
+    const entry: Entry = {
+      agent,
+      device: document && !document._deleted ? (document as unknown as Device) : undefined,
+      state: (agent.telemetryState ?? { checks: {} }) as TelemetryState,
+      lastSeenAt: agent.lastSeenAt ?? 0,
+      recentHeartbeatIds: new Set(),
+      pendingRecordIds: [],
+      isDirty: false,
+      usedAt: Date.now(),
+    };
+    this.#entries.set(deviceId, entry);
+    return entry;
+  }
+
+  /** Revocation takes effect at once in this process. */
+  forget(deviceId: string): void {
+    this.#entries.delete(deviceId);
+  }
+
+  markApplied(entry: Entry, state: TelemetryState, recordIds: readonly string[], heartbeatIds: readonly string[]): void {
+    entry.state = state;
+    entry.lastSeenAt = Date.now();
+    entry.pendingRecordIds.push(...recordIds);
+    for (const id of heartbeatIds) entry.recentHeartbeatIds.add(id);
+    // Keep the newest ids only: an agent re-sends within minutes, not days.
+    if (entry.recentHeartbeatIds.size > RECENT_HEARTBEATS) {
+      entry.recentHeartbeatIds = new Set([...entry.recentHeartbeatIds].slice(-RECENT_HEARTBEATS / 2));
+    }
+    entry.isDirty = true;
+  }
+
+  /** Writes every dirty state; chained so flushes never overlap. */
+  flush(): Promise<void> {
+    this.#flushing = this.#flushing.then(async () => {
+      const updates: AgentIngestUpdate[] = [];
+      const now = Date.now();
+      for (const [deviceId, entry] of this.#entries) {
+        if (entry.isDirty) {
+          updates.push({ deviceId, lastSeenAt: entry.lastSeenAt, telemetryState: entry.state, recordIds: entry.pendingRecordIds });
+          entry.pendingRecordIds = [];
+          entry.isDirty = false;
+        } else if (now - entry.usedAt > (this.options.idleEvictMs ?? 60_000)) {
+          // Idle entries are dropped, so state changed by another instance is reloaded.
+          this.#entries.delete(deviceId);
+        }
+      }
+      await this.store.agents.saveIngest(updates);
+    });
+    return this.#flushing;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#stopWatching();
+    await this.flush();
+  }
+}
+
+export type AgentEntry = Entry;
