@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { adminUserRoutes } from './admin/users-routes.ts';
 import { AgentRegistry } from './agents/agent-registry.ts';
 import { agentRoutes } from './agents/routes.ts';
@@ -12,6 +11,7 @@ import { authRoutes } from './auth/routes.ts';
 import { Sessions } from './auth/sessions.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
+import { limitBody } from './http/limit-body.ts';
 import { originCheck } from './http/origin-check.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { openApiDocument } from './openapi/document.ts';
@@ -43,6 +43,10 @@ export function createApp(options: AppOptions): OutpostApp {
   const signedIn = authenticate(sessions);
   const agents = new AgentRegistry(store);
 
+  // Agents first: machine-to-machine, bearer-authenticated, no browser headers or cookies, and
+  // the hottest path of the server (heartbeats), so it skips the browser-facing middleware.
+  app.route('/api/agent', agentRoutes(store, agents));
+
   app.use('*', securityHeaders());
   app.get('/healthz', async (c) => {
     await store.countDocuments();
@@ -50,16 +54,9 @@ export function createApp(options: AppOptions): OutpostApp {
   });
   app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) => errorResponse(c, new ApiError(413, 'body_too_large', `request body must be at most ${maxBodyBytes} bytes`, 'body')),
-    }),
-  );
+  app.use('/api/*', limitBody(maxBodyBytes, `request body must be at most ${maxBodyBytes} bytes`));
   app.use('/api/*', originCheck(options.allowedOrigins));
   app.route('/api/auth', authRoutes(store, sessions, new LoginThrottle(store.throttle)));
-  app.route('/api/agent', agentRoutes(store, agents));
 
   app.use('/api/sync/*', signedIn);
   app.route('/api/sync', syncRoutes(store, { heartbeatSeconds: options.streamHeartbeatSeconds, sessions }));

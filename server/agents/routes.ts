@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { EnrollRequest, INGEST_MAX_BYTES, IngestBatch, type EnrollResponse, type IngestResponse } from '../../shared/agent/protocol.ts';
 import { uuidv7 } from '../../shared/id/uuidv7.ts';
 import type { Device } from '../../shared/schema/device.ts';
@@ -8,7 +7,8 @@ import { SYSTEM_PRINCIPAL } from '../auth/principal.ts';
 import { hashToken, newSecretToken } from '../auth/tokens.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { clientAddress } from '../http/client-address.ts';
-import { ApiError, errorResponse, parseInput } from '../http/errors.ts';
+import { ApiError, parseInput } from '../http/errors.ts';
+import { limitBody } from '../http/limit-body.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import type { Store, StoredDocument } from '../store/store.ts';
 import { authenticateAgent } from './agent-auth.ts';
@@ -39,7 +39,7 @@ export function agentRoutes(store: Store, registry: AgentRegistry): Hono<AppEnv>
   const routes = new Hono<AppEnv>();
   const ingestLock = new KeyedMutex();
 
-  routes.post('/enroll', async (c) => {
+  routes.post('/enroll', limitBody(16 * 1024, 'an enrollment request must be at most 16 KiB'), async (c) => {
     const address = clientAddress(c);
     const throttleKey = `enroll:${address}`;
     const throttle = await store.throttle.get(throttleKey);
@@ -103,10 +103,7 @@ export function agentRoutes(store: Store, registry: AgentRegistry): Hono<AppEnv>
   routes.post(
     '/ingest',
     authenticateAgent(registry),
-    bodyLimit({
-      maxSize: INGEST_MAX_BYTES,
-      onError: (c) => errorResponse(c, new ApiError(413, 'body_too_large', `an ingest batch must be at most ${INGEST_MAX_BYTES} bytes: send smaller batches`, 'body')),
-    }),
+    limitBody(INGEST_MAX_BYTES, `an ingest batch must be at most ${INGEST_MAX_BYTES} bytes: send smaller batches`),
     async (c) => {
       const batch = parseInput('body', IngestBatch, await readJsonBody(c));
       const agent = c.get('agentDevice');
