@@ -1,9 +1,9 @@
-import { createParser } from 'eventsource-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../shared/id/uuidv7.ts';
 import { RESYNC, type StreamChange } from '../../shared/sync/protocol.ts';
 import { makeDevice, makeOrg, makeSite } from '../../test/support/documents.ts';
 import { startTestServer, type TestServer } from '../../test/support/server.ts';
+import { SseReader } from '../../test/support/sse-reader.ts';
 import type { Scope } from '../auth/principal.ts';
 import type { ChangeBatch, StoredDocument } from '../store/store.ts';
 import { visibleChange } from './stream.ts';
@@ -64,84 +64,17 @@ describe('visibleChange', () => {
   });
 });
 
-interface ReceivedEvent {
-  data: unknown;
-}
-
-/** Reads a server-sent-event stream raw, as a browser's fetch would, keeping events and comments. */
-class StreamReader {
-  readonly events: ReceivedEvent[] = [];
-  readonly comments: { text: string; at: number }[] = [];
-  readonly done: Promise<void>;
-  #waiters = new Set<() => void>();
-
-  constructor(body: ReadableStream<Uint8Array>) {
-    const parser = createParser({
-      onEvent: (event) => {
-        this.events.push({ data: JSON.parse(event.data) as unknown });
-        this.#notify();
-      },
-      onComment: (comment) => {
-        this.comments.push({ text: comment.trim(), at: Date.now() });
-        this.#notify();
-      },
-    });
-    const reader = body.getReader();
-    const decoder = new TextDecoder();
-    this.done = (async () => {
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return;
-          parser.feed(decoder.decode(value, { stream: true }));
-        }
-      } catch {
-        // Aborted by the test.
-      }
-    })();
-  }
-
-  /** Resolves once `predicate` holds, or rejects after `timeoutMs`. */
-  async until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#waiters.add(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  #notify(): void {
-    const waiters = [...this.#waiters];
-    this.#waiters.clear();
-    for (const wake of waiters) wake();
-  }
-}
-
 describe('GET /api/sync/stream', () => {
   let server: TestServer;
-  let abort: AbortController;
-  let stream: StreamReader;
+  let stream: SseReader;
 
   beforeEach(async () => {
     server = await startTestServer({ OUTPOST_STREAM_HEARTBEAT_SECONDS: '1' });
-    abort = new AbortController();
-    const response = await server.adminFetch(`${server.url}/api/sync/stream`, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    if (!response.body) throw new Error('stream response has no body');
-    stream = new StreamReader(response.body);
+    stream = await SseReader.open(`${server.url}/api/sync/stream`, server.adminFetch);
   });
 
   afterEach(async () => {
-    abort.abort();
-    await stream.done;
+    await stream.close();
     await server.dispose();
   });
 

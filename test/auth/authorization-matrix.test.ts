@@ -9,7 +9,7 @@ import { SYSTEM_PRINCIPAL } from '../../server/auth/principal.ts';
 import type { StoredDocument } from '../../server/store/store.ts';
 import { impostor, PUSH_ACTIONS, type CellContext, type PushAction, type PushActionName } from './matrix/actions.ts';
 import * as make from './matrix/documents.ts';
-import { StreamReader } from './matrix/stream-reader.ts';
+import { SseReader as StreamReader } from '../support/sse-reader.ts';
 import { buildWorld, JSON_HEADERS, ORG_B_PERSON, type World } from './matrix/world.ts';
 
 /*

@@ -1,26 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { makeDevice, makeSite } from '../support/documents.ts';
-import { serverSnapshot, startTestClient, waitFor, type TestClient } from '../support/client.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { serverSnapshot, waitFor, type TestClient } from '../support/client.ts';
+import type { TestServer } from '../support/server.ts';
+import { useServerAndTwoClients } from '../support/two-clients.ts';
 import { canonicalJson } from '../../shared/merge/canonical.ts';
 
 const collections = ['orgs', 'sites', 'devices'] as const;
 
 describe('replication between RxDB clients through the real server', () => {
+  const world = useServerAndTwoClients(collections);
   let server: TestServer;
   let a: TestClient;
   let b: TestClient;
-
-  beforeEach(async () => {
-    server = await startTestServer();
-    a = await startTestClient(server.url, server.adminCookie, { collections });
-    b = await startTestClient(server.url, server.adminCookie, { collections });
-  });
-
-  afterEach(async () => {
-    await a.close();
-    await b.close();
-    await server.dispose();
+  beforeEach(() => {
+    ({ server, a, b } = world);
   });
 
   const sameEverywhere = async () => {

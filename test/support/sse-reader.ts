@@ -1,34 +1,40 @@
 import { createParser } from 'eventsource-parser';
-import { RESYNC, type StreamChange } from '../../../shared/sync/protocol.ts';
+import { RESYNC, type StreamChange } from '../../shared/sync/protocol.ts';
 
 type Message = typeof RESYNC | StreamChange<{ id: string; orgId: string; siteId?: string }>;
 
-/** A user's live stream, read raw with fetch and a reader, as a browser would. */
-export class StreamReader {
-  readonly messages: Message[] = [];
+/** A live stream read raw with fetch and a reader, as a browser would: events and comments. */
+export class SseReader {
+  readonly events: { data: unknown }[] = [];
+  readonly comments: { text: string; at: number }[] = [];
   readonly #abort = new AbortController();
   #done: Promise<void> = Promise.resolve();
   #waiters = new Set<() => void>();
 
-  static async open(url: string, fetchAs: typeof fetch): Promise<StreamReader> {
-    const reader = new StreamReader();
+  /** Opens the stream and waits for its first event, which must be RESYNC. */
+  static async open(url: string, fetchAs: typeof fetch): Promise<SseReader> {
+    const reader = new SseReader();
     const response = await fetchAs(url, { headers: { accept: 'text/event-stream' }, signal: reader.#abort.signal });
     if (response.status !== 200 || !response.body) throw new Error(`stream refused: ${response.status} ${await response.text()}`);
+    if (!/^text\/event-stream/.test(response.headers.get('content-type') ?? '')) throw new Error('not an event stream');
     reader.#read(response.body);
-    await reader.until(() => reader.messages.length > 0, 5_000, 'the first event');
-    if (reader.messages[0] !== RESYNC) throw new Error(`the stream began with ${JSON.stringify(reader.messages[0])}, not RESYNC`);
+    await reader.until(() => reader.events.length > 0, 5_000, 'the first event');
+    if (reader.events[0]?.data !== RESYNC) throw new Error(`the stream began with ${JSON.stringify(reader.events[0]?.data)}, not RESYNC`);
     return reader;
   }
 
-  /** Ids of every document received, with the collection and organization it came in. */
+  get messages(): Message[] {
+    return this.events.map((e) => e.data as Message);
+  }
+
+  /** Every document received, with the collection and organization it came in. */
   received(): { collection: string; id: string; orgId: string; siteId: string | undefined }[] {
     return this.messages.flatMap((message) =>
-      message === RESYNC
-        ? []
-        : message.documents.map((d) => ({ collection: message.collection, id: d.id, orgId: d.orgId, siteId: d.siteId })),
+      message === RESYNC ? [] : message.documents.map((d) => ({ collection: message.collection, id: d.id, orgId: d.orgId, siteId: d.siteId })),
     );
   }
 
+  /** Resolves once `predicate` holds, or rejects after `timeoutMs`. */
   async until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
@@ -49,13 +55,21 @@ export class StreamReader {
     await this.#done;
   }
 
+  #notify(): void {
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
   #read(body: ReadableStream<Uint8Array>): void {
     const parser = createParser({
       onEvent: (event) => {
-        this.messages.push(JSON.parse(event.data) as Message);
-        const waiters = [...this.#waiters];
-        this.#waiters.clear();
-        for (const wake of waiters) wake();
+        this.events.push({ data: JSON.parse(event.data) as unknown });
+        this.#notify();
+      },
+      onComment: (comment) => {
+        this.comments.push({ text: comment.trim(), at: Date.now() });
+        this.#notify();
       },
     });
     const reader = body.getReader();
