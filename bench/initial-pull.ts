@@ -9,6 +9,10 @@ import { generateDataset } from '../server/seed/generate.ts';
 import { loadDataset } from '../server/seed/load.ts';
 import { SQLITE_FILENAME } from '../server/store/open-store.ts';
 import { SqliteStore } from '../server/store/sqlite/sqlite-store.ts';
+import { bootstrapAdmin } from '../server/auth/bootstrap.ts';
+import { fetchWithCookie, signIn } from '../test/support/server.ts';
+
+const ADMIN = { email: 'bench@outpost.test', password: 'replica-pull-passphrase' };
 
 export interface InitialPullResult {
   devices: number;
@@ -38,14 +42,19 @@ export async function benchInitialPull(deviceCount: number, runs: number): Promi
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-bench-'));
   const store = new SqliteStore({ filename: join(dataDir, SQLITE_FILENAME) });
   await loadDataset(store, generateDataset({ seed: 7, orgs: 1, sitesPerOrg: 10, devices: deviceCount, runbooks: 0, risks: 0, incidents: 0, now: new Date() }));
+  await bootstrapAdmin(store, ADMIN);
   await store.close();
   const { url, child } = await startServerProcess(dataDir);
+  const signedIn = fetchWithCookie(await signIn(url, ADMIN.email, ADMIN.password));
   const results: InitialPullResult[] = [];
   try {
     for (let run = 0; run < runs; run++) {
       const db = await createOutpostDatabase({ name: `bench${run}-${Date.now()}`, storage: getRxStorageMemory(), collections: ['devices'] });
       const started = performance.now();
-      const replication = replicateOverHttp({ collection: db.devices, name: 'devices', baseUrl: url, live: false, pullBatchSize: 1000 });
+      const replication = replicateOverHttp({ collection: db.devices, name: 'devices', baseUrl: url, fetch: signedIn, live: false, pullBatchSize: 1000 });
+      replication.error$.subscribe((error) => {
+        throw new Error(`replication failed: ${String(error)}`);
+      });
       await replication.awaitInitialReplication();
       const seconds = (performance.now() - started) / 1000;
       const pulled = await db.devices.count().exec();

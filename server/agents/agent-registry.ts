@@ -5,16 +5,14 @@ import type { AgentDeviceRecord, AgentIngestUpdate } from '../store/agents.ts';
 import type { Store } from '../store/store.ts';
 import type { TelemetryState } from './telemetry-pipeline.ts';
 
-const RECENT_HEARTBEATS = 2000;
-
 interface Entry {
   agent: AgentDeviceRecord;
   /** The device document as last committed (kept fresh from the store's change feed). */
   device: Device | undefined;
   state: TelemetryState;
   lastSeenAt: number;
-  /** Recently applied heartbeat ids (a bounded window): enough to drop a re-sent batch. */
-  recentHeartbeatIds: Set<string>;
+  /** Ids applied but not yet flushed to the durable list: checked before the database. */
+  recentRecordIds: Set<string>;
   pendingRecordIds: string[];
   isDirty: boolean;
   usedAt: number;
@@ -72,7 +70,7 @@ export class AgentRegistry {
       device: document && !document._deleted ? (document as unknown as Device) : undefined,
       state: (agent.telemetryState ?? { checks: {} }) as TelemetryState,
       lastSeenAt: agent.lastSeenAt ?? 0,
-      recentHeartbeatIds: new Set(),
+      recentRecordIds: new Set(),
       pendingRecordIds: [],
       isDirty: false,
       usedAt: Date.now(),
@@ -86,15 +84,11 @@ export class AgentRegistry {
     this.#entries.delete(deviceId);
   }
 
-  markApplied(entry: Entry, state: TelemetryState, recordIds: readonly string[], heartbeatIds: readonly string[]): void {
+  markApplied(entry: Entry, state: TelemetryState, recordIds: readonly string[]): void {
     entry.state = state;
     entry.lastSeenAt = Date.now();
     entry.pendingRecordIds.push(...recordIds);
-    for (const id of heartbeatIds) entry.recentHeartbeatIds.add(id);
-    // Keep the newest ids only: an agent re-sends within minutes, not days.
-    if (entry.recentHeartbeatIds.size > RECENT_HEARTBEATS) {
-      entry.recentHeartbeatIds = new Set([...entry.recentHeartbeatIds].slice(-RECENT_HEARTBEATS / 2));
-    }
+    for (const id of recordIds) entry.recentRecordIds.add(id);
     entry.isDirty = true;
   }
 
@@ -102,18 +96,25 @@ export class AgentRegistry {
   flush(): Promise<void> {
     this.#flushing = this.#flushing.then(async () => {
       const updates: AgentIngestUpdate[] = [];
+      const afterSave: (() => void)[] = [];
       const now = Date.now();
       for (const [deviceId, entry] of this.#entries) {
         if (entry.isDirty) {
           updates.push({ deviceId, lastSeenAt: entry.lastSeenAt, telemetryState: entry.state, recordIds: entry.pendingRecordIds });
+          const flushed = entry.pendingRecordIds;
           entry.pendingRecordIds = [];
           entry.isDirty = false;
-        } else if (now - entry.usedAt > (this.options.idleEvictMs ?? 60_000)) {
+          // Once durable, the database answers for these ids.
+          afterSave.push(() => {
+            for (const id of flushed) entry.recentRecordIds.delete(id);
+          });
+        } else if (now - entry.usedAt > (this.options.idleEvictMs ?? 15 * 60_000)) {
           // Idle entries are dropped, so state changed by another instance is reloaded.
           this.#entries.delete(deviceId);
         }
       }
       await this.store.agents.saveIngest(updates);
+      for (const done of afterSave) done();
     });
     return this.#flushing;
   }

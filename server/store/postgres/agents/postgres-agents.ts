@@ -1,0 +1,98 @@
+import type pg from 'pg';
+import type { AgentDeviceRecord, AgentIngestUpdate, AgentStore } from '../../agents.ts';
+import { inTransaction } from '../connection.ts';
+
+interface AgentRow {
+  device_id: string;
+  org_id: string;
+  site_id: string;
+  secret_hash: string;
+  enrollment_token_id: string | null;
+  enrolled_at: number;
+  revoked_at: number | null;
+  last_seen_at: number | null;
+  telemetry_state: string;
+}
+
+const fromRow = (row: AgentRow): AgentDeviceRecord => ({
+  deviceId: row.device_id,
+  orgId: row.org_id,
+  siteId: row.site_id,
+  secretHash: row.secret_hash,
+  enrollmentTokenId: row.enrollment_token_id ?? undefined,
+  enrolledAt: row.enrolled_at,
+  revokedAt: row.revoked_at ?? undefined,
+  lastSeenAt: row.last_seen_at ?? undefined,
+  telemetryState: JSON.parse(row.telemetry_state) as unknown,
+});
+
+export class PostgresAgents implements AgentStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async create(device: AgentDeviceRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO agent_devices (device_id, org_id, site_id, secret_hash, enrollment_token_id, enrolled_at, revoked_at, last_seen_at, telemetry_state)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        device.deviceId,
+        device.orgId,
+        device.siteId,
+        device.secretHash,
+        device.enrollmentTokenId ?? null,
+        device.enrolledAt,
+        device.revokedAt ?? null,
+        device.lastSeenAt ?? null,
+        JSON.stringify(device.telemetryState ?? {}),
+      ],
+    );
+  }
+
+  async get(deviceId: string): Promise<AgentDeviceRecord | undefined> {
+    const { rows } = await this.pool.query<AgentRow>('SELECT * FROM agent_devices WHERE device_id = $1', [deviceId]);
+    return rows[0] ? fromRow(rows[0]) : undefined;
+  }
+
+  async unseenRecordIds(recordIds: readonly string[]): Promise<Set<string>> {
+    if (recordIds.length === 0) return new Set();
+    const { rows } = await this.pool.query<{ record_id: string }>('SELECT record_id FROM agent_records WHERE record_id = ANY($1::text[])', [[...recordIds]]);
+    const seen = new Set(rows.map((row) => row.record_id));
+    return new Set(recordIds.filter((id) => !seen.has(id)));
+  }
+
+  async saveIngest(updates: readonly AgentIngestUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await inTransaction(this.pool, async (db) => {
+      // The last update of a device wins, as when applied one by one.
+      const latest = [...new Map(updates.map((u) => [u.deviceId, u])).values()];
+      await db.query(
+        `UPDATE agent_devices AS a SET last_seen_at = u.last_seen_at, telemetry_state = u.telemetry_state
+         FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(device_id, last_seen_at, telemetry_state)
+         WHERE a.device_id = u.device_id`,
+        [latest.map((u) => u.deviceId), latest.map((u) => u.lastSeenAt), latest.map((u) => JSON.stringify(u.telemetryState))],
+      );
+      const records = updates.flatMap((u) => u.recordIds.map((id) => [id, u.deviceId, u.lastSeenAt] as const));
+      if (records.length === 0) return;
+      await db.query(
+        `INSERT INTO agent_records (record_id, device_id, received_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT (record_id) DO NOTHING`,
+        [records.map((r) => r[0]), records.map((r) => r[1]), records.map((r) => r[2])],
+      );
+    });
+  }
+
+  async listSeenBefore(before: number): Promise<AgentDeviceRecord[]> {
+    const { rows } = await this.pool.query<AgentRow>(
+      'SELECT * FROM agent_devices WHERE revoked_at IS NULL AND last_seen_at IS NOT NULL AND last_seen_at < $1',
+      [before],
+    );
+    return rows.map(fromRow);
+  }
+
+  async revoke(deviceId: string, now: number): Promise<boolean> {
+    return ((await this.pool.query('UPDATE agent_devices SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL', [deviceId, now])).rowCount ?? 0) > 0;
+  }
+
+  async forgetRecordsBefore(before: number): Promise<number> {
+    return (await this.pool.query('DELETE FROM agent_records WHERE received_at < $1', [before])).rowCount ?? 0;
+  }
+}
