@@ -7,7 +7,9 @@ export const SQLITE_FILENAME = 'outpost.sqlite';
 
 export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>): Promise<Store> {
   if (config.databaseUrl) {
-    throw new Error('DATABASE_URL is set, but the PostgreSQL store is not available in this version: unset it to use SQLite');
+    // Loaded only when asked for, so an SQLite deployment never loads the PostgreSQL client.
+    const { PostgresStore } = await import('./postgres/postgres-store.ts');
+    return PostgresStore.open(config.databaseUrl);
   }
   return new SqliteStore({ filename: join(config.dataDir, SQLITE_FILENAME) });
 }

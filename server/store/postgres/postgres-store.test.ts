@@ -7,7 +7,7 @@ import { SYSTEM_PRINCIPAL, type Scope } from '../../auth/principal.ts';
 import type { ChangeBatch, StoredDocument } from '../store.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
 import type { PostgresStore } from './postgres-store.ts';
-import { describeStoreBehaviour } from './store-behaviour.ts';
+import { describeStoreBehaviour } from '../store-behaviour.ts';
 import { TestSchemas } from './test-schemas.ts';
 
 const url = process.env.TEST_DATABASE_URL ?? '';

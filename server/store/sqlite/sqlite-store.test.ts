@@ -13,6 +13,7 @@ import { SYSTEM_PRINCIPAL, type Principal, type Scope } from '../../auth/princip
 import { InvalidWriteError, ResyncRequiredError, type ChangeBatch, type StoredDocument } from '../store.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
 import { SqliteStore } from './sqlite-store.ts';
+import { describeStoreBehaviour } from '../store-behaviour.ts';
 
 const EVERYTHING: Scope = { kind: 'everything' };
 
@@ -602,3 +603,8 @@ describe('SqliteStore on a file', () => {
 function reversedKeys(document: StoredDocument): StoredDocument {
   return Object.fromEntries(Object.entries(document).reverse()) as StoredDocument;
 }
+
+// The engine-neutral behaviours, the same suite PostgreSQL runs.
+describe('SqliteStore behaviour', () => {
+  describeStoreBehaviour({ open: async (o) => new SqliteStore({ filename: ':memory:', ...(o?.now ? { now: o.now } : {}) }) });
+});

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { uuidv7 } from '../../../shared/id/uuidv7.ts';
-import { canonicalJson } from '../../../shared/merge/canonical.ts';
-import type { CollectionName } from '../../../shared/schema/collections.ts';
-import type { Device, Org, Runbook, Site } from '../../../shared/schema/index.ts';
-import type { Checkpoint } from '../../../shared/sync/checkpoint.ts';
-import { makeDevice, makeOrg, makeSite } from '../../../test/support/documents.ts';
-import { SYSTEM_PRINCIPAL, type Principal, type Scope } from '../../auth/principal.ts';
-import { DuplicateEmailError, type UserRecord } from '../accounts.ts';
-import type { AgentDeviceRecord } from '../agents.ts';
-import { InvalidWriteError, ResyncRequiredError, type ChangeBatch, type Store, type StoredDocument } from '../store.ts';
+import { uuidv7 } from '../../shared/id/uuidv7.ts';
+import { canonicalJson } from '../../shared/merge/canonical.ts';
+import type { CollectionName } from '../../shared/schema/collections.ts';
+import type { Device, Org, Runbook, Site } from '../../shared/schema/index.ts';
+import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
+import { makeDevice, makeOrg, makeSite } from '../../test/support/documents.ts';
+import { SYSTEM_PRINCIPAL, type Principal, type Scope } from '../auth/principal.ts';
+import { DuplicateEmailError, type UserRecord } from './accounts.ts';
+import type { AgentDeviceRecord } from './agents.ts';
+import { InvalidWriteError, ResyncRequiredError, type ChangeBatch, type Store, type StoredDocument } from './store.ts';
 
 /**
  * The behaviour every Store implementation shares, written once and run against each (the
