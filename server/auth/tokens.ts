@@ -1,8 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** 256 bits from the CSPRNG (ASVS 7.2.3 asks for at least 128). */
+/**
+ * 256 bits from the CSPRNG (ASVS 7.2.3 asks for at least 128). Never starting with '-': a token
+ * is pasted after `--token` on command lines, where a leading dash reads as an option.
+ */
 export function newSecretToken(): string {
-  return randomBytes(32).toString('base64url');
+  for (;;) {
+    const token = randomBytes(32).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(token)) return token;
+  }
 }
 
 /** Tokens are stored hashed: a copy of the database does not sign anyone in. */
