@@ -1,12 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
+const everything = ['{shared,server,client,agent}/**/*.test.ts', 'test/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['{shared,server,client,agent}/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Integration suites start real servers; two cores favour a small pool.
     pool: 'forks',
     maxWorkers: 2,
+    // With TEST_DATABASE_URL, the HTTP integration suites (test/) run a second time, each test
+    // server on PostgreSQL in a fresh schema (test/support/server.ts reads OUTPOST_TEST_STORE).
+    ...(process.env['TEST_DATABASE_URL']
+      ? {
+          projects: [
+            { extends: true, test: { name: 'sqlite', include: everything } },
+            { extends: true, test: { name: 'postgres', include: ['test/**/*.test.ts'], env: { OUTPOST_TEST_STORE: 'postgres' } } },
+          ],
+        }
+      : { include: everything }),
   },
 });

@@ -118,7 +118,7 @@ describe('kill -9 in the middle of a delivery', () => {
 
     // Heartbeat soft state is flushed within a second.
     await delay(1_500);
-    const applied = readAppliedState(server.databaseFile, deviceId);
+    const applied = await readAppliedState(server, deviceId);
     const records = [...proxy.seen.values()];
 
     // Every record is applied once, durably, under its own id: no id missing, none extra.
@@ -177,7 +177,7 @@ describe('kill -9 in the middle of a delivery', () => {
     expect(proxy.forwardCounts.get(firstHeartbeat?.id ?? '')).toBe(2);
     await delay(1_500);
 
-    const applied = readAppliedState(server.databaseFile, deviceId);
+    const applied = await readAppliedState(server, deviceId);
     const hourStart = applied.telemetryState.hour?.start;
     const heartbeats = [...proxy.seen.values()].filter((r): r is HeartbeatRecord => r.kind === 'heartbeat' && Math.floor(Date.parse(r.observedAt) / HOUR_MS) * HOUR_MS === hourStart);
     expect(applied.telemetryState.hour?.weight, 'the open hour\'s weight: each heartbeat once').toBe(heartbeats.reduce((n, h) => n + (h.rolledUp?.count ?? 1), 0));

@@ -165,7 +165,7 @@ describe('a day with the server down, then up', () => {
 
     // Heartbeat soft state is flushed within a second.
     await delay(1_500);
-    const applied = readAppliedState(server.databaseFile, deviceId);
+    const applied = await readAppliedState(server, deviceId);
     // Every record is applied once, durably, under exactly the ids sent.
     expect(applied.recordIds).toEqual(records.map((r) => r.id).sort());
     // The open hour weighs each heartbeat of that hour once.

@@ -1,16 +1,31 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type pg from 'pg';
 import { loadConfig } from '../../server/config.ts';
 import { bootstrapAdmin } from '../../server/auth/bootstrap.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { SQLITE_FILENAME } from '../../server/store/open-store.ts';
+import type { Store } from '../../server/store/store.ts';
+import type { TestSchemas } from '../../server/store/postgres/test-schemas.ts';
 
 export const ADMIN_EMAIL = 'admin@outpost.test';
 export const ADMIN_PASSWORD = 'correct-horse-battery-staple';
 
+export type TestStoreEngine = 'sqlite' | 'postgres';
+
+/**
+ * The store the integration suites run on. vitest.config.ts runs test/ twice when
+ * TEST_DATABASE_URL is set: as is (SQLite), and in the `postgres` project, which sets
+ * OUTPOST_TEST_STORE=postgres so every test server opens a PostgresStore in a fresh schema.
+ */
+export const TEST_STORE_ENGINE: TestStoreEngine = process.env['OUTPOST_TEST_STORE'] === 'postgres' ? 'postgres' : 'sqlite';
+
 export interface TestServer extends RunningServer {
+  engine: TestStoreEngine;
   dataDir: string;
+  /** The SQLite file (engine `sqlite` only; on PostgreSQL the path does not exist). */
   databaseFile: string;
   /** The organization the bootstrap administrator runs. */
   orgId: string;
@@ -18,6 +33,14 @@ export interface TestServer extends RunningServer {
   adminCookie: string;
   /** fetch as the administrator (cookie sent, JSON content type on bodies). */
   adminFetch: typeof fetch;
+  /**
+   * Runs one SQL statement on the server's database through a connection of the test's own,
+   * outside the store, on whichever engine the server runs (`?` placeholders on both). Rows for
+   * a statement that returns rows, [] otherwise.
+   */
+  sql<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Stops the server the way a restart does (data kept) and starts it again on a new free port. */
+  restart(): Promise<TestServer>;
   /** Stops the server and removes its data. */
   dispose(): Promise<void>;
 }
@@ -43,26 +66,130 @@ export function fetchWithCookie(cookie: string, base: typeof fetch = fetch): typ
   };
 }
 
-/** The real server, on a free port, over a fresh SQLite file, with a first administrator. */
+/** Where a test server keeps its data, across restarts, until disposed. */
+interface TestDatabase {
+  engine: TestStoreEngine;
+  /** The store to hand to startServer; undefined lets the server open its SQLite file. */
+  openStore(): Promise<Store | undefined>;
+  sql<R>(text: string, params: readonly unknown[]): Promise<R[]>;
+  /** Removes the data (the server must be closed). */
+  drop(): Promise<void>;
+}
+
+function sqliteDatabase(databaseFile: string): TestDatabase {
+  return {
+    engine: 'sqlite',
+    openStore: async () => undefined,
+    async sql<R>(text: string, params: readonly unknown[]) {
+      const db = new Database(databaseFile, { fileMustExist: true });
+      try {
+        const statement = db.prepare(text);
+        if (statement.reader) return statement.all(...params) as R[];
+        statement.run(...params);
+        return [];
+      } finally {
+        db.close();
+      }
+    },
+    drop: async () => undefined,
+  };
+}
+
+async function postgresDatabase(): Promise<TestDatabase> {
+  const url = process.env['TEST_DATABASE_URL'];
+  if (!url) throw new Error('OUTPOST_TEST_STORE=postgres needs TEST_DATABASE_URL');
+  // Loaded only here, so the SQLite runs never load the PostgreSQL client.
+  const { default: pgModule } = await import('pg');
+  const { TestSchemas: Schemas } = await import('../../server/store/postgres/test-schemas.ts');
+  const { PostgresStore } = await import('../../server/store/postgres/postgres-store.ts');
+  const { clientConfig } = await import('../../server/store/postgres/connection.ts');
+  const schemas: TestSchemas = new Schemas(url);
+  const schema = schemas.newSchema();
+  let inspector: pg.Pool | undefined;
+  return {
+    engine: 'postgres',
+    // Small pools: two workers start several servers each, all on one PostgreSQL.
+    openStore: () => schemas.open({ schema, maxConnections: 4 }),
+    async sql<R>(text: string, params: readonly unknown[]) {
+      inspector ??= new pgModule.Pool({
+        // The store's own type parsing (bigint as number), so rows read the same on both engines.
+        ...clientConfig({ url, applicationName: 'outpost-test-inspector' }),
+        max: 1,
+        onConnect: async (client: pg.ClientBase) => {
+          await client.query(`SET search_path TO ${pgModule.escapeIdentifier(schema)}`);
+        },
+      } as pg.PoolConfig);
+      let n = 0;
+      const result = await inspector.query(text.replace(/\?/g, () => `$${++n}`), [...params]);
+      return (result.rows ?? []) as R[];
+    },
+    async drop() {
+      await inspector?.end();
+      inspector = undefined;
+      await schemas.end();
+    },
+  };
+}
+
+/**
+ * The real server, on a free port, with a first administrator: over a fresh SQLite file, or
+ * (OUTPOST_TEST_STORE=postgres) over a fresh schema of TEST_DATABASE_URL, dropped on dispose.
+ */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-test-'));
+  const databaseFile = join(dataDir, SQLITE_FILENAME);
+  const database = TEST_STORE_ENGINE === 'postgres' ? await postgresDatabase() : sqliteDatabase(databaseFile);
+  try {
+    const server = await launch(dataDir, database, env);
+    await bootstrapAdmin(server.store, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+    const admin = await server.store.users.findByEmail(ADMIN_EMAIL);
+    const orgId = admin?.memberships[0]?.orgId;
+    if (!orgId) throw new Error('bootstrap created no organization');
+    const adminCookie = await signIn(server.url, ADMIN_EMAIL, ADMIN_PASSWORD);
+    return testServer(server, { dataDir, databaseFile, database, env, orgId, adminCookie });
+  } catch (error) {
+    await database.drop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function launch(dataDir: string, database: TestDatabase, env: Record<string, string>): Promise<RunningServer> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', OUTPOST_DATA_DIR: dataDir, OUTPOST_STATIC_DIR: join(dataDir, 'no-client'), ...env });
-  const server = await startServer(config);
-  await bootstrapAdmin(server.store, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
-  const admin = await server.store.users.findByEmail(ADMIN_EMAIL);
-  const orgId = admin?.memberships[0]?.orgId;
-  if (!orgId) throw new Error('bootstrap created no organization');
-  const adminCookie = await signIn(server.url, ADMIN_EMAIL, ADMIN_PASSWORD);
+  return startServer(config, await database.openStore());
+}
+
+interface Kept {
+  dataDir: string;
+  databaseFile: string;
+  database: TestDatabase;
+  env: Record<string, string>;
+  orgId: string;
+  adminCookie: string;
+}
+
+function testServer(server: RunningServer, kept: Kept): TestServer {
+  const { dataDir, databaseFile, database, env, orgId, adminCookie } = kept;
   return {
     ...server,
+    engine: database.engine,
     dataDir,
-    databaseFile: join(dataDir, SQLITE_FILENAME),
+    databaseFile,
     orgId,
     adminCookie,
     adminFetch: fetchWithCookie(adminCookie),
-    async dispose() {
+    sql: (text, params = []) => database.sql(text, params),
+    async restart() {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      return testServer(await launch(dataDir, database, env), kept);
+    },
+    async dispose() {
+      try {
+        await server.close();
+      } finally {
+        await database.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import type { AgentRecord, CheckRecord } from '../../../shared/agent/protocol.ts';
 import type { Alert } from '../../../shared/schema/alert.ts';
 import type { Device } from '../../../shared/schema/device.ts';
@@ -57,17 +56,15 @@ export interface AppliedState {
   lastSeenAt: number | null;
 }
 
-/** Reads what the server committed, straight from its SQLite file, read-only. */
-export function readAppliedState(databaseFile: string, deviceId: string): AppliedState {
-  const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
-  try {
-    const recordIds = db.prepare<[string], string>('SELECT record_id FROM agent_records WHERE device_id = ? ORDER BY record_id').pluck().all(deviceId);
-    const device = db.prepare<[string], { telemetry_state: string; last_seen_at: number | null }>('SELECT telemetry_state, last_seen_at FROM agent_devices WHERE device_id = ?').get(deviceId);
-    if (!device) throw new Error(`no agent_devices row for ${deviceId}`);
-    return { recordIds, telemetryState: JSON.parse(device.telemetry_state) as TelemetryState, lastSeenAt: device.last_seen_at };
-  } finally {
-    db.close();
-  }
+/** Reads what the server committed, straight from its database, outside the store. */
+export async function readAppliedState(server: TestServer, deviceId: string): Promise<AppliedState> {
+  const recordIds = (await server.sql<{ record_id: string }>('SELECT record_id FROM agent_records WHERE device_id = ? ORDER BY record_id', [deviceId]))
+    .map((row) => row.record_id)
+    // Code-unit order on both engines, whatever the PostgreSQL collation.
+    .sort();
+  const [device] = await server.sql<{ telemetry_state: string; last_seen_at: number | null }>('SELECT telemetry_state, last_seen_at FROM agent_devices WHERE device_id = ?', [deviceId]);
+  if (!device) throw new Error(`no agent_devices row for ${deviceId}`);
+  return { recordIds, telemetryState: JSON.parse(device.telemetry_state) as TelemetryState, lastSeenAt: device.last_seen_at };
 }
 
 const isProblem = (state: CheckRecord['state']) => state === 'warning' || state === 'critical';
