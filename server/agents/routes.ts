@@ -111,16 +111,18 @@ export function agentRoutes(store: Store, registry: AgentRegistry): Hono<AppEnv>
       await ingestLock.run(agent.deviceId, async () => {
         const entry = await registry.entry(agent.deviceId);
         if (!entry?.device) throw new ApiError(410, 'device_removed', 'this device was removed from Outpost: enroll the agent again');
-        // Ids applied in the last second are still in memory; older ones are in the durable
-        // list of applied ids (heartbeats included, so a restart does not count one twice).
-        const candidates = batch.records.filter((r) => !entry.recentRecordIds.has(r.id));
-        const unseenIds = await store.agents.unseenRecordIds(candidates.map((r) => r.id));
-        const records = candidates.filter((r) => unseenIds.has(r.id));
+        // Heartbeats are de-duplicated by the pipeline's watermark (no id bookkeeping on the
+        // hottest path); records that change documents by id: ids applied in the last second
+        // are still in memory, older ones in the durable list of applied ids.
+        const heartbeats = batch.records.filter((r) => r.kind === 'heartbeat');
+        const candidates = batch.records.filter((r) => r.kind !== 'heartbeat' && !entry.recentRecordIds.has(r.id));
+        const unseenIds = candidates.length > 0 ? await store.agents.unseenRecordIds(candidates.map((r) => r.id)) : new Set<string>();
+        const records = [...heartbeats, ...candidates.filter((r) => unseenIds.has(r.id))];
         const result = applyRecords({ state: entry.state, device: entry.device, records });
         let device = entry.device;
         if (result.devicePatch) device = (await patchDevice(store, principal, agent.deviceId, result.devicePatch)) ?? device;
         if (result.alerts.length > 0) await writeAlerts(store, principal, device, result.alerts);
-        registry.markApplied(entry, result.state, records.map((r) => r.id));
+        registry.markApplied(entry, result.state, records.filter((r) => r.kind !== 'heartbeat').map((r) => r.id));
         // Heartbeats are soft state, flushed within a second; anything that changed a document
         // or carries an inventory or check is durable before the agent may drop it.
         if (result.devicePatch || result.alerts.length > 0 || records.some((r) => r.kind !== 'heartbeat')) await registry.flush();

@@ -95,3 +95,15 @@ describe('applyRecords', () => {
     expect(result.devicePatch).toMatchObject({ status: 'online', statusObservedAt: at(0) });
   });
 });
+
+describe('heartbeat de-duplication', () => {
+  it('counts a re-sent or older heartbeat once, yet still brings the device online', () => {
+    const device = makeDevice(uuidv7(), uuidv7());
+    const first = run([heartbeat(60_000), heartbeat(120_000)], device);
+    expect(first.state.hour?.weight).toBe(2);
+    const again = run([heartbeat(120_000), heartbeat(30_000)], { ...device, status: 'offline' }, first.state);
+    expect(again.state.hour?.weight).toBe(2);
+    expect(again.devicePatch).toMatchObject({ status: 'online' });
+    expect(run([heartbeat(180_000)], device, first.state).state.hour?.weight).toBe(3);
+  });
+});

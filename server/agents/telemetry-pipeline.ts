@@ -104,6 +104,10 @@ function applyHeartbeat(state: TelemetryState, device: Device, patch: Partial<De
     patch.status = 'online';
     patch.statusObservedAt = record.observedAt;
   }
+  // Agents deliver heartbeats oldest first, so one not newer than the last applied is a re-send
+  // (or a clock step back): it counts once. The watermark is saved with the sums it guards, so
+  // after a crash that lost both, the re-sent heartbeat is counted again, as it should be.
+  if (state.lastHeartbeat && record.observedAt <= state.lastHeartbeat.observedAt) return;
   const weight = record.rolledUp?.count ?? 1;
   const at = Date.parse(record.observedAt);
   const start = Math.floor(at / HOUR_MS) * HOUR_MS;
