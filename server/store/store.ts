@@ -99,6 +99,8 @@ export interface Store {
   /** Removes tombstones written before `writtenBefore`; returns how many were purged. */
   purgeTombstones(writtenBefore: Date): Promise<number>;
   countDocuments(): Promise<number>;
+  /** Readiness: resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly throttle: ThrottleStore;

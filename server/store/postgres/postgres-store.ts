@@ -300,6 +300,10 @@ export class PostgresStore implements Store {
     return rows[0]?.purged ?? 0;
   }
 
+  async ping(): Promise<void> {
+    await this.#pool.query('SELECT 1');
+  }
+
   async countDocuments(): Promise<number> {
     const { rows } = await this.#pool.query<{ count: number }>('SELECT count(*) AS count FROM documents');
     return rows[0]?.count ?? 0;

@@ -92,3 +92,12 @@ describe('SqliteStore on a file', () => {
 describe('SqliteStore behaviour', () => {
   describeStoreBehaviour({ open: async (o) => new SqliteStore({ filename: ':memory:', ...(o?.now ? { now: o.now } : {}) }) });
 });
+
+describe('SqliteStore readiness', () => {
+  it('answers a ping while open and fails it once closed', async () => {
+    const store = new SqliteStore({ filename: ':memory:' });
+    await expect(store.ping()).resolves.toBeUndefined();
+    await store.close();
+    await expect(store.ping()).rejects.toThrow();
+  });
+});

@@ -202,6 +202,10 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
   async countDocuments(): Promise<number> {
     return this.#db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
   }
