@@ -1,4 +1,5 @@
 import type { ThrottleStore } from '../store/accounts.ts';
+import { normalizeEmail } from '../store/rows.ts';
 
 const MAX_LOCK_MS = 15 * 60 * 1000;
 const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -45,7 +46,7 @@ export class LoginThrottle {
   }
 
   #keys(email: string, address: string) {
-    const account = email.trim().toLowerCase();
+    const account = normalizeEmail(email);
     const values = { pair: `${account}|${address}`, address, account };
     return POLICIES.map((p) => ({ key: `${p.prefix}:${values[p.prefix]}`, freeFailures: p.freeFailures }));
   }

@@ -1,19 +1,7 @@
 import type pg from 'pg';
 import type { AuditEntry, AuditLog, AuditRecord } from '../../accounts.ts';
 import { inTransaction, type Queryable } from '../connection.ts';
-
-interface AuditRow {
-  id: number;
-  at: number;
-  actor_kind: AuditEntry['actorKind'];
-  actor_id: string;
-  action: string;
-  org_id: string | null;
-  collection: string | null;
-  document_id: string | null;
-  client_address: string | null;
-  detail: string | null;
-}
+import { auditFromRow, type AuditRow } from '../../rows.ts';
 
 /**
  * Readers page by id, but with concurrent writers an id can commit after a larger one, and a
@@ -51,18 +39,7 @@ export class PostgresAuditLog implements AuditLog {
       ]);
       return result.rows;
     });
-    return rows.map((row) => ({
-      id: row.id,
-      at: row.at,
-      actorKind: row.actor_kind,
-      actorId: row.actor_id,
-      action: row.action,
-      orgId: row.org_id ?? undefined,
-      collection: row.collection ?? undefined,
-      documentId: row.document_id ?? undefined,
-      clientAddress: row.client_address ?? undefined,
-      detail: row.detail === null ? undefined : (JSON.parse(row.detail) as Record<string, unknown>),
-    }));
+    return rows.map(auditFromRow);
   }
 }
 

@@ -1,29 +1,6 @@
 import type pg from 'pg';
 import type { EnrollmentTokenRecord, EnrollmentTokenStore } from '../../accounts.ts';
-
-interface TokenRow {
-  id: string;
-  token_hash: string;
-  org_id: string;
-  site_id: string;
-  created_by: string;
-  created_at: number;
-  expires_at: number;
-  revoked_at: number | null;
-  uses: number;
-}
-
-const fromRow = (row: TokenRow): EnrollmentTokenRecord => ({
-  id: row.id,
-  tokenHash: row.token_hash,
-  orgId: row.org_id,
-  siteId: row.site_id,
-  createdBy: row.created_by,
-  createdAt: row.created_at,
-  expiresAt: row.expires_at,
-  revokedAt: row.revoked_at ?? undefined,
-  uses: row.uses,
-});
+import { enrollmentTokenFromRow, type EnrollmentTokenRow } from '../../rows.ts';
 
 export class PostgresEnrollmentTokens implements EnrollmentTokenStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -36,13 +13,13 @@ export class PostgresEnrollmentTokens implements EnrollmentTokenStore {
   }
 
   async get(id: string): Promise<EnrollmentTokenRecord | undefined> {
-    const { rows } = await this.pool.query<TokenRow>('SELECT * FROM enrollment_tokens WHERE id = $1', [id]);
-    return rows[0] ? fromRow(rows[0]) : undefined;
+    const { rows } = await this.pool.query<EnrollmentTokenRow>('SELECT * FROM enrollment_tokens WHERE id = $1', [id]);
+    return rows[0] ? enrollmentTokenFromRow(rows[0]) : undefined;
   }
 
   async findByHash(tokenHash: string): Promise<EnrollmentTokenRecord | undefined> {
-    const { rows } = await this.pool.query<TokenRow>('SELECT * FROM enrollment_tokens WHERE token_hash = $1', [tokenHash]);
-    return rows[0] ? fromRow(rows[0]) : undefined;
+    const { rows } = await this.pool.query<EnrollmentTokenRow>('SELECT * FROM enrollment_tokens WHERE token_hash = $1', [tokenHash]);
+    return rows[0] ? enrollmentTokenFromRow(rows[0]) : undefined;
   }
 
   async revoke(id: string, now: number): Promise<boolean> {

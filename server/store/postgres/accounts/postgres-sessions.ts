@@ -1,15 +1,6 @@
 import type pg from 'pg';
 import type { SessionRecord, SessionStore } from '../../accounts.ts';
-
-interface SessionRow {
-  token_hash: string;
-  user_id: string;
-  created_at: number;
-  last_seen_at: number;
-  expires_at: number;
-  client_address: string | null;
-  user_agent: string | null;
-}
+import { sessionFromRow, type SessionRow } from '../../rows.ts';
 
 export class PostgresSessions implements SessionStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -25,15 +16,7 @@ export class PostgresSessions implements SessionStore {
     const { rows } = await this.pool.query<SessionRow>('SELECT * FROM sessions WHERE token_hash = $1', [tokenHash]);
     const row = rows[0];
     if (!row) return undefined;
-    return {
-      tokenHash: row.token_hash,
-      userId: row.user_id,
-      createdAt: row.created_at,
-      lastSeenAt: row.last_seen_at,
-      expiresAt: row.expires_at,
-      clientAddress: row.client_address ?? undefined,
-      userAgent: row.user_agent ?? undefined,
-    };
+    return sessionFromRow(row);
   }
 
   async touch(tokenHash: string, lastSeenAt: number, expiresAt: number): Promise<void> {

@@ -3,6 +3,7 @@ import type { Membership } from '../../../../shared/auth/permissions.ts';
 import type { Role } from '../../../../shared/schema/user.ts';
 import { DuplicateEmailError, type UserPatch, type UserRecord, type UserStore } from '../../accounts.ts';
 import { inTransaction, isPgError, type Queryable } from '../connection.ts';
+import { normalizeEmail } from '../../rows.ts';
 
 interface UserRow {
   id: string;
@@ -20,9 +21,6 @@ interface MembershipRow {
   role: Role;
   site_ids: string[] | null;
 }
-
-/** Emails compare case-insensitively: one person, one account. */
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 const isDuplicateEmail = (error: unknown) => isPgError(error) && error.code === '23505' && error.constraint === 'users_email_key';
 

@@ -1,30 +1,7 @@
 import type pg from 'pg';
 import type { AgentDeviceRecord, AgentIngestUpdate, AgentStore } from '../../agents.ts';
 import { inTransaction } from '../connection.ts';
-
-interface AgentRow {
-  device_id: string;
-  org_id: string;
-  site_id: string;
-  secret_hash: string;
-  enrollment_token_id: string | null;
-  enrolled_at: number;
-  revoked_at: number | null;
-  last_seen_at: number | null;
-  telemetry_state: string;
-}
-
-const fromRow = (row: AgentRow): AgentDeviceRecord => ({
-  deviceId: row.device_id,
-  orgId: row.org_id,
-  siteId: row.site_id,
-  secretHash: row.secret_hash,
-  enrollmentTokenId: row.enrollment_token_id ?? undefined,
-  enrolledAt: row.enrolled_at,
-  revokedAt: row.revoked_at ?? undefined,
-  lastSeenAt: row.last_seen_at ?? undefined,
-  telemetryState: JSON.parse(row.telemetry_state) as unknown,
-});
+import { agentFromRow, type AgentRow } from '../../rows.ts';
 
 export class PostgresAgents implements AgentStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -49,7 +26,7 @@ export class PostgresAgents implements AgentStore {
 
   async get(deviceId: string): Promise<AgentDeviceRecord | undefined> {
     const { rows } = await this.pool.query<AgentRow>('SELECT * FROM agent_devices WHERE device_id = $1', [deviceId]);
-    return rows[0] ? fromRow(rows[0]) : undefined;
+    return rows[0] ? agentFromRow(rows[0]) : undefined;
   }
 
   async unseenRecordIds(recordIds: readonly string[]): Promise<Set<string>> {
@@ -85,7 +62,7 @@ export class PostgresAgents implements AgentStore {
       'SELECT * FROM agent_devices WHERE revoked_at IS NULL AND last_seen_at IS NOT NULL AND last_seen_at < $1',
       [before],
     );
-    return rows.map(fromRow);
+    return rows.map(agentFromRow);
   }
 
   async revoke(deviceId: string, now: number): Promise<boolean> {

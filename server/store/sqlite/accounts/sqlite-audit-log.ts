@@ -1,18 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AuditEntry, AuditLog, AuditRecord } from '../../accounts.ts';
-
-interface AuditRow {
-  id: number;
-  at: number;
-  actor_kind: AuditEntry['actorKind'];
-  actor_id: string;
-  action: string;
-  org_id: string | null;
-  collection: string | null;
-  document_id: string | null;
-  client_address: string | null;
-  detail: string | null;
-}
+import { auditFromRow, type AuditRow } from '../../rows.ts';
 
 export class SqliteAuditLog implements AuditLog {
   constructor(private readonly db: Database.Database) {}
@@ -28,18 +16,7 @@ export class SqliteAuditLog implements AuditLog {
         `SELECT * FROM audit_log WHERE org_id IN (${orgIds.map(() => '?').join(', ')}) AND id > ? ORDER BY id LIMIT ?`,
       )
       .all(...orgIds, cursor, limit);
-    return rows.map((row) => ({
-      id: row.id,
-      at: row.at,
-      actorKind: row.actor_kind,
-      actorId: row.actor_id,
-      action: row.action,
-      orgId: row.org_id ?? undefined,
-      collection: row.collection ?? undefined,
-      documentId: row.document_id ?? undefined,
-      clientAddress: row.client_address ?? undefined,
-      detail: row.detail === null ? undefined : (JSON.parse(row.detail) as Record<string, unknown>),
-    }));
+    return rows.map(auditFromRow);
   }
 }
 

@@ -1,29 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EnrollmentTokenRecord, EnrollmentTokenStore } from '../../accounts.ts';
-
-interface TokenRow {
-  id: string;
-  token_hash: string;
-  org_id: string;
-  site_id: string;
-  created_by: string;
-  created_at: number;
-  expires_at: number;
-  revoked_at: number | null;
-  uses: number;
-}
-
-const fromRow = (row: TokenRow): EnrollmentTokenRecord => ({
-  id: row.id,
-  tokenHash: row.token_hash,
-  orgId: row.org_id,
-  siteId: row.site_id,
-  createdBy: row.created_by,
-  createdAt: row.created_at,
-  expiresAt: row.expires_at,
-  revokedAt: row.revoked_at ?? undefined,
-  uses: row.uses,
-});
+import { enrollmentTokenFromRow, type EnrollmentTokenRow } from '../../rows.ts';
 
 export class SqliteEnrollmentTokens implements EnrollmentTokenStore {
   constructor(private readonly db: Database.Database) {}
@@ -35,13 +12,13 @@ export class SqliteEnrollmentTokens implements EnrollmentTokenStore {
   }
 
   async get(id: string): Promise<EnrollmentTokenRecord | undefined> {
-    const row = this.db.prepare<[string], TokenRow>('SELECT * FROM enrollment_tokens WHERE id = ?').get(id);
-    return row ? fromRow(row) : undefined;
+    const row = this.db.prepare<[string], EnrollmentTokenRow>('SELECT * FROM enrollment_tokens WHERE id = ?').get(id);
+    return row ? enrollmentTokenFromRow(row) : undefined;
   }
 
   async findByHash(tokenHash: string): Promise<EnrollmentTokenRecord | undefined> {
-    const row = this.db.prepare<[string], TokenRow>('SELECT * FROM enrollment_tokens WHERE token_hash = ?').get(tokenHash);
-    return row ? fromRow(row) : undefined;
+    const row = this.db.prepare<[string], EnrollmentTokenRow>('SELECT * FROM enrollment_tokens WHERE token_hash = ?').get(tokenHash);
+    return row ? enrollmentTokenFromRow(row) : undefined;
   }
 
   async revoke(id: string, now: number): Promise<boolean> {

@@ -1,15 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SessionRecord, SessionStore } from '../../accounts.ts';
-
-interface SessionRow {
-  token_hash: string;
-  user_id: string;
-  created_at: number;
-  last_seen_at: number;
-  expires_at: number;
-  client_address: string | null;
-  user_agent: string | null;
-}
+import { sessionFromRow, type SessionRow } from '../../rows.ts';
 
 export class SqliteSessions implements SessionStore {
   constructor(private readonly db: Database.Database) {}
@@ -23,15 +14,7 @@ export class SqliteSessions implements SessionStore {
   async find(tokenHash: string): Promise<SessionRecord | undefined> {
     const row = this.db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash);
     if (!row) return undefined;
-    return {
-      tokenHash: row.token_hash,
-      userId: row.user_id,
-      createdAt: row.created_at,
-      lastSeenAt: row.last_seen_at,
-      expiresAt: row.expires_at,
-      clientAddress: row.client_address ?? undefined,
-      userAgent: row.user_agent ?? undefined,
-    };
+    return sessionFromRow(row);
   }
 
   async touch(tokenHash: string, lastSeenAt: number, expiresAt: number): Promise<void> {

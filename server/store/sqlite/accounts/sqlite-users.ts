@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Membership } from '../../../../shared/auth/permissions.ts';
 import type { Role } from '../../../../shared/schema/user.ts';
 import { DuplicateEmailError, type UserPatch, type UserRecord, type UserStore } from '../../accounts.ts';
+import { normalizeEmail } from '../../rows.ts';
 
 interface UserRow {
   id: string;
@@ -19,9 +20,6 @@ interface MembershipRow {
   role: Role;
   site_ids: string | null;
 }
-
-/** Emails compare case-insensitively: one person, one account. */
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export class SqliteUsers implements UserStore {
   constructor(private readonly db: Database.Database) {}

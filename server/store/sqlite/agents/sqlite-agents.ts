@@ -1,29 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AgentDeviceRecord, AgentIngestUpdate, AgentStore } from '../../agents.ts';
-
-interface AgentRow {
-  device_id: string;
-  org_id: string;
-  site_id: string;
-  secret_hash: string;
-  enrollment_token_id: string | null;
-  enrolled_at: number;
-  revoked_at: number | null;
-  last_seen_at: number | null;
-  telemetry_state: string;
-}
-
-const fromRow = (row: AgentRow): AgentDeviceRecord => ({
-  deviceId: row.device_id,
-  orgId: row.org_id,
-  siteId: row.site_id,
-  secretHash: row.secret_hash,
-  enrollmentTokenId: row.enrollment_token_id ?? undefined,
-  enrolledAt: row.enrolled_at,
-  revokedAt: row.revoked_at ?? undefined,
-  lastSeenAt: row.last_seen_at ?? undefined,
-  telemetryState: JSON.parse(row.telemetry_state) as unknown,
-});
+import { agentFromRow, type AgentRow } from '../../rows.ts';
 
 export class SqliteAgents implements AgentStore {
   readonly #isSeen: Database.Statement<[string], number>;
@@ -48,7 +25,7 @@ export class SqliteAgents implements AgentStore {
 
   async get(deviceId: string): Promise<AgentDeviceRecord | undefined> {
     const row = this.db.prepare<[string], AgentRow>('SELECT * FROM agent_devices WHERE device_id = ?').get(deviceId);
-    return row ? fromRow(row) : undefined;
+    return row ? agentFromRow(row) : undefined;
   }
 
   async unseenRecordIds(recordIds: readonly string[]): Promise<Set<string>> {
@@ -69,7 +46,7 @@ export class SqliteAgents implements AgentStore {
     return this.db
       .prepare<[number], AgentRow>('SELECT * FROM agent_devices WHERE revoked_at IS NULL AND last_seen_at IS NOT NULL AND last_seen_at < ?')
       .all(before)
-      .map(fromRow);
+      .map(agentFromRow);
   }
 
   async revoke(deviceId: string, now: number): Promise<boolean> {

@@ -1,0 +1,104 @@
+import type { AuditEntry, AuditRecord, EnrollmentTokenRecord, SessionRecord } from './accounts.ts';
+import type { AgentDeviceRecord } from './agents.ts';
+
+/**
+ * Table rows as both engines return them (same column names and types; PostgreSQL bigints are
+ * parsed as numbers), and their mapping to records: one copy for SQLite and PostgreSQL.
+ */
+
+/** Emails compare case-insensitively: one person, one account. */
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+export interface SessionRow {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  client_address: string | null;
+  user_agent: string | null;
+}
+
+export const sessionFromRow = (row: SessionRow): SessionRecord => ({
+  tokenHash: row.token_hash,
+  userId: row.user_id,
+  createdAt: row.created_at,
+  lastSeenAt: row.last_seen_at,
+  expiresAt: row.expires_at,
+  clientAddress: row.client_address ?? undefined,
+  userAgent: row.user_agent ?? undefined,
+});
+
+export interface EnrollmentTokenRow {
+  id: string;
+  token_hash: string;
+  org_id: string;
+  site_id: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  uses: number;
+}
+
+export const enrollmentTokenFromRow = (row: EnrollmentTokenRow): EnrollmentTokenRecord => ({
+  id: row.id,
+  tokenHash: row.token_hash,
+  orgId: row.org_id,
+  siteId: row.site_id,
+  createdBy: row.created_by,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  revokedAt: row.revoked_at ?? undefined,
+  uses: row.uses,
+});
+
+export interface AuditRow {
+  id: number;
+  at: number;
+  actor_kind: AuditEntry['actorKind'];
+  actor_id: string;
+  action: string;
+  org_id: string | null;
+  collection: string | null;
+  document_id: string | null;
+  client_address: string | null;
+  detail: string | null;
+}
+
+export const auditFromRow = (row: AuditRow): AuditRecord => ({
+  id: row.id,
+  at: row.at,
+  actorKind: row.actor_kind,
+  actorId: row.actor_id,
+  action: row.action,
+  orgId: row.org_id ?? undefined,
+  collection: row.collection ?? undefined,
+  documentId: row.document_id ?? undefined,
+  clientAddress: row.client_address ?? undefined,
+  detail: row.detail === null ? undefined : (JSON.parse(row.detail) as Record<string, unknown>),
+});
+
+export interface AgentRow {
+  device_id: string;
+  org_id: string;
+  site_id: string;
+  secret_hash: string;
+  enrollment_token_id: string | null;
+  enrolled_at: number;
+  revoked_at: number | null;
+  last_seen_at: number | null;
+  telemetry_state: string;
+}
+
+export const agentFromRow = (row: AgentRow): AgentDeviceRecord => ({
+  deviceId: row.device_id,
+  orgId: row.org_id,
+  siteId: row.site_id,
+  secretHash: row.secret_hash,
+  enrollmentTokenId: row.enrollment_token_id ?? undefined,
+  enrolledAt: row.enrolled_at,
+  revokedAt: row.revoked_at ?? undefined,
+  lastSeenAt: row.last_seen_at ?? undefined,
+  telemetryState: JSON.parse(row.telemetry_state) as unknown,
+});
