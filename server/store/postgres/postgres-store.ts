@@ -7,9 +7,8 @@ import type { Principal, Scope } from '../../auth/principal.ts';
 import type { AuditEntry } from '../accounts.ts';
 import { ChangeListeners } from '../change-listeners.ts';
 import { decodeDocument, encodeDocument, type EncodedDocument } from '../document-codec.ts';
-import { isInScope, scopedOrgs, type ResolvedOrgScope } from '../scope.ts';
+import { scopedOrgs, type ResolvedOrgScope } from '../scope.ts';
 import {
-  InvalidWriteError,
   ResyncRequiredError,
   type ChangeBatch,
   type ChangeListener,
@@ -17,7 +16,6 @@ import {
   type PushOptions,
   type PushResult,
   type RejectedRow,
-  type RowAuthorizer,
   type Store,
   type StoredDocument,
 } from '../store.ts';
@@ -31,6 +29,7 @@ import { ChangeListenerConnection, channelFor, publish, type ChangeAnnouncement 
 import { advisoryKey, checkSchemaName, createPool, inTransaction, type Queryable } from './connection.ts';
 import { migrate } from './migrations.ts';
 import { OrderedChangeFeed } from './ordered-change-feed.ts';
+import { decidePushRow, pushPolicy, writeAuditEntry } from '../push-rules.ts';
 
 export interface PostgresStoreOptions {
   /** A schema of its own (created if missing), e.g. one per test; the connection's default otherwise. */
@@ -189,8 +188,7 @@ export class PostgresStore implements Store {
 
   async push(principal: Principal, collection: CollectionName, rows: readonly PushRow<StoredDocument>[], options: PushOptions = {}): Promise<PushResult> {
     const isSiteScoped = COLLECTIONS[collection].isSiteScoped;
-    const authorize = options.authorize ?? scopeAuthorizer(principal, isSiteScoped);
-    const isVisible = options.isVisible ?? ((document: StoredDocument) => isInScope(principal.scope, document.orgId, isSiteScoped ? document.siteId : undefined));
+    const policy = pushPolicy(principal, collection, options);
     const result = await inTransaction(this.#pool, async (db) => {
       // First, before any row lock: audit readers wait for writers through this lock (see the audit log).
       await takeAuditWriterLock(db, this.#auditLockKey);
@@ -204,41 +202,19 @@ export class PostgresStore implements Store {
       const audit: AuditEntry[] = [];
       for (const [index, row] of rows.entries()) {
         const id = row.newDocumentState.id;
-        const next = encodeDocument(row.newDocumentState);
         const existing = current.get(id);
-        const stored = existing ? decodeDocument(existing.body, existing.deleted) : undefined;
-        const isStoredVisible = stored === undefined || isVisible(stored);
-        if (existing && existing.revision === next.revision && isStoredVisible) continue;
-        const denial = isStoredVisible ? authorize(stored, row.newDocumentState) : OUT_OF_SCOPE;
-        if (denial) {
-          rejected.push({ index, id, ...denial, ...(stored && isStoredVisible ? { master: stored } : {}) });
-          continue;
-        }
-        if (existing) {
-          if (existing.org_id !== row.newDocumentState.orgId) {
-            throw new InvalidWriteError('a document cannot move to another organization', `${index}.newDocumentState.orgId`);
-          }
-          const assumed = row.assumedMasterState ? encodeDocument(row.assumedMasterState) : undefined;
-          if (assumed?.revision !== existing.revision) {
-            conflicts.push(decodeDocument(existing.body, existing.deleted));
-            continue;
-          }
-        }
+        const stored = existing ? { revision: existing.revision, document: decodeDocument(existing.body, existing.deleted) } : undefined;
+        const outcome = decidePushRow(index, row, stored, policy);
+        if (outcome.kind === 'rejected') rejected.push(outcome.rejected);
+        if (outcome.kind === 'conflict') conflicts.push(outcome.master);
+        if (outcome.kind !== 'write') continue;
+        const next = outcome.encoded;
         const document = row.newDocumentState;
         const seq = takeSeq(lastSeq, ranges, document.orgId);
         writes.set(id, { document, encoded: next, seq, writtenAt: this.#now() });
         current.set(id, { org_id: document.orgId, revision: next.revision, deleted: next.deleted, body: next.body });
         written.push(decodeDocument(next.body, next.deleted));
-        audit.push({
-          at: this.#now(),
-          actorKind: principal.kind,
-          actorId: principal.id,
-          action: !stored || stored._deleted ? 'create' : next.deleted ? 'delete' : 'update',
-          orgId: document.orgId,
-          collection,
-          documentId: document.id,
-          clientAddress: options.clientAddress,
-        });
+        audit.push(writeAuditEntry(principal, collection, document, outcome.action, this.#now(), options.clientAddress));
       }
       await upsertDocuments(db, collection, [...writes.values()], isSiteScoped);
       await saveSequences(db, lastSeq, ranges);
@@ -427,16 +403,6 @@ export class PostgresStore implements Store {
     );
     return new Map(rows.map(({ id, ...row }) => [id, row]));
   }
-}
-
-const OUT_OF_SCOPE = { reason: 'outside your organizations and sites', field: 'id' };
-
-/** Both the new state and the stored one must be reachable: no writing into, or moving a
- * document out of, a site or organization the principal cannot see. */
-function scopeAuthorizer(principal: Principal, isSiteScoped: boolean): RowAuthorizer {
-  const reaches = (document: StoredDocument) => isInScope(principal.scope, document.orgId, isSiteScoped ? document.siteId : undefined);
-  return (before, after) =>
-    reaches(after) && (!before || reaches(before)) ? undefined : { reason: 'outside your organizations and sites', field: 'siteId' };
 }
 
 /** The sites a scope limits this collection to, or undefined when it sees the whole organization. */

@@ -7,9 +7,8 @@ import type { PushRow } from '../../../shared/sync/protocol.ts';
 import type { Principal, Scope } from '../../auth/principal.ts';
 import { ChangeListeners } from '../change-listeners.ts';
 import { decodeDocument, encodeDocument } from '../document-codec.ts';
-import { isInScope, scopedOrgs, type ResolvedOrgScope } from '../scope.ts';
+import { scopedOrgs, type ResolvedOrgScope } from '../scope.ts';
 import {
-  InvalidWriteError,
   ResyncRequiredError,
   type ChangeBatch,
   type ChangeListener,
@@ -17,7 +16,6 @@ import {
   type PushOptions,
   type PushResult,
   type RejectedRow,
-  type RowAuthorizer,
   type Store,
   type StoredDocument,
 } from '../store.ts';
@@ -29,6 +27,7 @@ import { SqliteSessions } from './accounts/sqlite-sessions.ts';
 import { SqliteThrottle } from './accounts/sqlite-throttle.ts';
 import { SqliteUsers } from './accounts/sqlite-users.ts';
 import { migrate } from './migrations.ts';
+import { decidePushRow, pushPolicy, writeAuditEntry } from '../push-rules.ts';
 
 interface DocumentRow {
   id: string;
@@ -119,44 +118,20 @@ export class SqliteStore implements Store {
       const written: StoredDocument[] = [];
       const seqByOrg = new Map<string, number>();
       const audit: AuditEntry[] = [];
-      const authorize = options.authorize ?? scopeAuthorizer(principal, isSiteScoped);
-      const isVisible = options.isVisible ?? ((document: StoredDocument) => isInScope(principal.scope, document.orgId, isSiteScoped ? document.siteId : undefined));
+      const policy = pushPolicy(principal, collection, options);
       for (const [index, row] of rows.entries()) {
-        const next = encodeDocument(row.newDocumentState);
         const current = select.get(collection, row.newDocumentState.id);
-        const stored = current ? decodeDocument(current.body, current.deleted === 1) : undefined;
-        const isStoredVisible = stored === undefined || isVisible(stored);
-        if (current && current.revision === next.revision && isStoredVisible) continue;
-        const denial = isStoredVisible ? authorize(stored, row.newDocumentState) : OUT_OF_SCOPE;
-        if (denial) {
-          rejected.push({ index, id: row.newDocumentState.id, ...denial, ...(stored && isStoredVisible ? { master: stored } : {}) });
-          continue;
-        }
-        if (current) {
-          if (current.org_id !== row.newDocumentState.orgId) {
-            throw new InvalidWriteError('a document cannot move to another organization', `${index}.newDocumentState.orgId`);
-          }
-          const assumed = row.assumedMasterState ? encodeDocument(row.assumedMasterState) : undefined;
-          if (assumed?.revision !== current.revision) {
-            conflicts.push(decodeDocument(current.body, current.deleted === 1));
-            continue;
-          }
-        }
+        const stored = current ? { revision: current.revision, document: decodeDocument(current.body, current.deleted === 1) } : undefined;
+        const outcome = decidePushRow(index, row, stored, policy);
+        if (outcome.kind === 'rejected') rejected.push(outcome.rejected);
+        if (outcome.kind === 'conflict') conflicts.push(outcome.master);
+        if (outcome.kind !== 'write') continue;
         const document = row.newDocumentState;
         const seq = this.#nextSeq(document.orgId);
         seqByOrg.set(document.orgId, seq);
-        this.#upsert(collection, document, next, seq, isSiteScoped);
-        written.push(decodeDocument(next.body, next.deleted));
-        audit.push({
-          at: this.#now(),
-          actorKind: principal.kind,
-          actorId: principal.id,
-          action: !stored || stored._deleted ? 'create' : next.deleted ? 'delete' : 'update',
-          orgId: document.orgId,
-          collection,
-          documentId: document.id,
-          clientAddress: options.clientAddress,
-        });
+        this.#upsert(collection, document, outcome.encoded, seq, isSiteScoped);
+        written.push(decodeDocument(outcome.encoded.body, outcome.encoded.deleted));
+        audit.push(writeAuditEntry(principal, collection, document, outcome.action, this.#now(), options.clientAddress));
       }
       appendAuditSync(this.#db, audit);
       return { conflicts, rejected, written, seqByOrg };
@@ -280,16 +255,6 @@ export class SqliteStore implements Store {
         this.#now(),
       );
   }
-}
-
-const OUT_OF_SCOPE = { reason: 'outside your organizations and sites', field: 'id' };
-
-/** Both the new state and the stored one must be reachable: no writing into, or moving a
- * document out of, a site or organization the principal cannot see. */
-function scopeAuthorizer(principal: Principal, isSiteScoped: boolean): RowAuthorizer {
-  const reaches = (document: StoredDocument) => isInScope(principal.scope, document.orgId, isSiteScoped ? document.siteId : undefined);
-  return (before, after) =>
-    reaches(after) && (!before || reaches(before)) ? undefined : { reason: 'outside your organizations and sites', field: 'siteId' };
 }
 
 function siteFilter(org: ResolvedOrgScope, collection: CollectionName): { clause: string; params: string[] } {
