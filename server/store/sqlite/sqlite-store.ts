@@ -109,7 +109,7 @@ export class SqliteStore implements Store {
     options: PushOptions = {},
   ): Promise<PushResult> {
     const isSiteScoped = COLLECTIONS[collection].isSiteScoped;
-    const select = this.#db.prepare<[string, string], DocumentRow>(
+    const select = this.#prepare<[string, string], DocumentRow>(
       'SELECT id, org_id, seq, revision, deleted, body FROM documents WHERE collection = ? AND id = ?',
     );
     const result = this.#db.transaction(() => {
@@ -141,7 +141,7 @@ export class SqliteStore implements Store {
   }
 
   async getMany(collection: CollectionName, ids: readonly string[]): Promise<StoredDocument[]> {
-    const select = this.#db.prepare<[string, string], DocumentRow>(
+    const select = this.#prepare<[string, string], DocumentRow>(
       'SELECT id, org_id, seq, revision, deleted, body FROM documents WHERE collection = ? AND id = ?',
     );
     return ids.flatMap((id) => {
@@ -162,27 +162,26 @@ export class SqliteStore implements Store {
   async purgeTombstones(writtenBefore: Date): Promise<number> {
     return this.#db.transaction(() => {
       const cutoff = writtenBefore.getTime();
-      const groups = this.#db
-        .prepare<[number], { org_id: string; collection: string; max_seq: number }>(
+      const groups = this.#prepare<[number], { org_id: string; collection: string; max_seq: number }>(
           `SELECT org_id, collection, max(seq) AS max_seq FROM documents
            WHERE deleted = 1 AND written_at < ? GROUP BY org_id, collection`,
         )
         .all(cutoff);
-      const mark = this.#db.prepare(
+      const mark = this.#prepare(
         `INSERT INTO tombstone_purges (org_id, collection, purged_seq) VALUES (?, ?, ?)
          ON CONFLICT (org_id, collection) DO UPDATE SET purged_seq = max(purged_seq, excluded.purged_seq)`,
       );
       for (const group of groups) mark.run(group.org_id, group.collection, group.max_seq);
-      return this.#db.prepare('DELETE FROM documents WHERE deleted = 1 AND written_at < ?').run(cutoff).changes;
+      return this.#prepare('DELETE FROM documents WHERE deleted = 1 AND written_at < ?').run(cutoff).changes;
     }).immediate();
   }
 
   async ping(): Promise<void> {
-    this.#db.prepare('SELECT 1').get();
+    this.#prepare('SELECT 1').get();
   }
 
   async countDocuments(): Promise<number> {
-    return this.#db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
+    return this.#prepare('SELECT count(*) FROM documents').pluck().get() as number;
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -193,13 +192,24 @@ export class SqliteStore implements Store {
     if (this.#db.open) this.#db.close();
   }
 
+  readonly #statements = new Map<string, Database.Statement>();
+
+  /** Statements are compiled once per SQL text: pulls and pushes reuse them. */
+  #prepare<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement as unknown as Database.Statement<P, R>;
+  }
+
   #allOrgIds(): string[] {
-    return this.#db.prepare('SELECT org_id FROM org_sequences ORDER BY org_id').pluck().all() as string[];
+    return this.#prepare('SELECT org_id FROM org_sequences ORDER BY org_id').pluck().all() as string[];
   }
 
   #purgedThrough(orgId: string, collection: CollectionName): number {
-    const seq = this.#db
-      .prepare('SELECT purged_seq FROM tombstone_purges WHERE org_id = ? AND collection = ?')
+    const seq = this.#prepare('SELECT purged_seq FROM tombstone_purges WHERE org_id = ? AND collection = ?')
       .pluck()
       .get(orgId, collection) as number | undefined;
     return seq ?? 0;
@@ -207,8 +217,7 @@ export class SqliteStore implements Store {
 
   #changesSince(org: ResolvedOrgScope, collection: CollectionName, seq: number, limit: number): DocumentRow[] {
     const { clause, params } = siteFilter(org, collection);
-    return this.#db
-      .prepare<unknown[], DocumentRow>(
+    return this.#prepare<unknown[], DocumentRow>(
         `SELECT id, org_id, seq, revision, deleted, body FROM documents
          WHERE org_id = ? AND collection = ? AND seq > ? ${clause} ORDER BY seq LIMIT ?`,
       )
@@ -217,16 +226,14 @@ export class SqliteStore implements Store {
 
   #countSince(org: ResolvedOrgScope, collection: CollectionName, seq: number): number {
     const { clause, params } = siteFilter(org, collection);
-    return this.#db
-      .prepare(`SELECT count(*) FROM documents WHERE org_id = ? AND collection = ? AND seq > ? ${clause}`)
+    return this.#prepare(`SELECT count(*) FROM documents WHERE org_id = ? AND collection = ? AND seq > ? ${clause}`)
       .pluck()
       .get(org.orgId, collection, seq, ...params) as number;
   }
 
   /** Called inside the write transaction: SQLite's single writer serializes sequence assignment. */
   #nextSeq(orgId: string): number {
-    return this.#db
-      .prepare(
+    return this.#prepare(
         `INSERT INTO org_sequences (org_id, last_seq) VALUES (?, 1)
          ON CONFLICT (org_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
       )
@@ -235,8 +242,7 @@ export class SqliteStore implements Store {
   }
 
   #upsert(collection: CollectionName, document: StoredDocument, encoded: ReturnType<typeof encodeDocument>, seq: number, isSiteScoped: boolean): void {
-    this.#db
-      .prepare(
+    this.#prepare(
         `INSERT INTO documents (collection, id, org_id, site_id, seq, revision, deleted, body, written_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (collection, id) DO UPDATE SET
