@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { SQLITE_FILENAME } from '../server/store/open-store.ts';
 import { SqliteStore } from '../server/store/sqlite/sqlite-store.ts';
 import { bootstrapAdmin } from '../server/auth/bootstrap.ts';
 import { fetchWithCookie, signIn } from '../test/support/server.ts';
+import { startProcess } from './server-process.ts';
 
 const ADMIN = { email: 'bench@outpost.test', password: 'replica-pull-passphrase' };
 
@@ -20,31 +20,18 @@ export interface InitialPullResult {
   documentsPerSecond: number;
 }
 
-/** Starts the real server as its own process, as in production, and waits for its URL. */
-async function startServerProcess(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', OUTPOST_DATA_DIR: dataDir, OUTPOST_DEMO: '0', OUTPOST_STATIC_DIR: join(dataDir, 'none') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /running at (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { url, child };
-}
-
 export async function benchInitialPull(deviceCount: number, runs: number): Promise<InitialPullResult[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-bench-'));
   const store = new SqliteStore({ filename: join(dataDir, SQLITE_FILENAME) });
   await loadDataset(store, generateDataset({ seed: 7, orgs: 1, sitesPerOrg: 10, devices: deviceCount, runbooks: 0, risks: 0, incidents: 0, now: new Date() }));
   await bootstrapAdmin(store, ADMIN);
   await store.close();
-  const { url, child } = await startServerProcess(dataDir);
+  const server = await startProcess(
+    'server/main.ts',
+    { PORT: '0', HOST: '127.0.0.1', OUTPOST_DATA_DIR: dataDir, OUTPOST_DEMO: '0', OUTPOST_STATIC_DIR: join(dataDir, 'none') },
+    /running at (http:\/\/\S+)/,
+  );
+  const url = server.url;
   const signedIn = fetchWithCookie(await signIn(url, ADMIN.email, ADMIN.password));
   const results: InitialPullResult[] = [];
   try {
@@ -64,7 +51,7 @@ export async function benchInitialPull(deviceCount: number, runs: number): Promi
       await db.close();
     }
   } finally {
-    child.kill('SIGTERM');
+    await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
   return results;
