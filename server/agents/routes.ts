@@ -3,6 +3,7 @@ import { EnrollRequest, INGEST_MAX_BYTES, IngestBatch, type EnrollResponse, type
 import { uuidv7 } from '../../shared/id/uuidv7.ts';
 import type { Device } from '../../shared/schema/device.ts';
 import { recordAccountEvent } from '../auth/audit-events.ts';
+import { FORGET_FAILURES_AFTER_MS, growingLock } from '../auth/login-throttle.ts';
 import { SYSTEM_PRINCIPAL } from '../auth/principal.ts';
 import { hashToken, newSecretToken } from '../auth/tokens.ts';
 import type { AppEnv } from '../http/app-env.ts';
@@ -17,7 +18,6 @@ import { patchDevice, writeAlerts } from './document-writer.ts';
 import { applyRecords, type TelemetryState } from './telemetry-pipeline.ts';
 
 const ENROLL_FREE_FAILURES = 10;
-const MAX_LOCK_MS = 15 * 60 * 1000;
 
 /** One ingest at a time per device: its telemetry state is read, advanced and saved. */
 class KeyedMutex {
@@ -51,7 +51,7 @@ export function agentRoutes(store: Store, registry: AgentRegistry): Hono<AppEnv>
     const body = parseInput('body', EnrollRequest, await readJsonBody(c));
     const token = await store.enrollmentTokens.findByHash(hashToken(body.token));
     const refuse = async (status: 401 | 410, code: string, message: string) => {
-      await store.throttle.recordFailure(throttleKey, Date.now(), (n) => (n <= ENROLL_FREE_FAILURES ? 0 : Math.min(MAX_LOCK_MS, 1000 * 2 ** (n - ENROLL_FREE_FAILURES - 1))), 86_400_000);
+      await store.throttle.recordFailure(throttleKey, Date.now(), growingLock(ENROLL_FREE_FAILURES), FORGET_FAILURES_AFTER_MS);
       throw new ApiError(status, code, message, 'body.token');
     };
     if (!token) return refuse(401, 'token_invalid', 'enrollment token is not valid: check it, or ask an admin for a new one');

@@ -2,7 +2,8 @@ import type { ThrottleStore } from '../store/accounts.ts';
 import { normalizeEmail } from '../store/rows.ts';
 
 const MAX_LOCK_MS = 15 * 60 * 1000;
-const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
+/** Failures older than this no longer count. */
+export const FORGET_FAILURES_AFTER_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Growing delays after failed sign-ins, counted per (account, address), per address and per
@@ -15,7 +16,8 @@ const POLICIES = [
   { prefix: 'account', freeFailures: 100 },
 ] as const;
 
-const lockFor = (freeFailures: number) => (failures: number) =>
+/** No lock for the first `freeFailures`, then one that doubles from 1 s up to 15 min. */
+export const growingLock = (freeFailures: number) => (failures: number) =>
   failures <= freeFailures ? 0 : Math.min(MAX_LOCK_MS, 1000 * 2 ** (failures - freeFailures - 1));
 
 export class LoginThrottle {
@@ -37,7 +39,7 @@ export class LoginThrottle {
 
   async recordFailure(email: string, address: string): Promise<void> {
     const now = this.now();
-    for (const key of this.#keys(email, address)) await this.store.recordFailure(key.key, now, lockFor(key.freeFailures), FORGET_AFTER_MS);
+    for (const key of this.#keys(email, address)) await this.store.recordFailure(key.key, now, growingLock(key.freeFailures), FORGET_FAILURES_AFTER_MS);
   }
 
   /** A success clears this address's counters for the account; the others decay on their own. */
