@@ -15,6 +15,7 @@ import {
   pullAlerts,
   pullDevice,
   readAppliedState,
+  watchAlertWrites,
 } from './support/server-fixtures.ts';
 
 const HOUR_MS = 3_600_000;
@@ -29,18 +30,14 @@ describe('kill -9 in the middle of a delivery', () => {
   let stateDir: string;
   const agents = new AgentProcesses();
   /** Every committed write to an alert document, by alert id. */
-  const alertWrites = new Map<string, number>();
+  let alertWrites = new Map<string, number>();
   let stopWatching: () => void = () => undefined;
 
   beforeEach(async () => {
     server = await startTestServer();
     proxy = await IngestProxy.start(server.url);
     stateDir = mkdtempSync(join(tmpdir(), 'outpost-agent-crash-'));
-    alertWrites.clear();
-    stopWatching = server.store.onChange((batch) => {
-      if (batch.collection !== 'alerts') return;
-      for (const document of batch.documents) alertWrites.set(document.id, (alertWrites.get(document.id) ?? 0) + 1);
-    });
+    ({ writes: alertWrites, stop: stopWatching } = watchAlertWrites(server));
   });
 
   afterEach(async () => {

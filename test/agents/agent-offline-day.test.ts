@@ -16,7 +16,7 @@ import { FakeProbe } from '../../agent/testing/fake-probe.ts';
 import type { AgentRecord, CheckRecord, EnrollResponse, HeartbeatRecord, IngestBatch } from '../../shared/agent/protocol.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { delay } from './support/agent-cli.ts';
-import { addSite, expectedAlertWrites, issueEnrollmentToken, pullAlerts, pullDevice, readAppliedState } from './support/server-fixtures.ts';
+import { addSite, expectedAlertWrites, issueEnrollmentToken, pullAlerts, pullDevice, readAppliedState, watchAlertWrites } from './support/server-fixtures.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -29,18 +29,14 @@ describe('a day with the server down, then up', () => {
   let server: TestServer;
   let dir: string;
   let db: AgentDatabase;
-  const alertWrites = new Map<string, number>();
+  let alertWrites = new Map<string, number>();
   let stopWatching: () => void = () => undefined;
 
   beforeEach(async () => {
     server = await startTestServer();
     dir = mkdtempSync(join(tmpdir(), 'outpost-agent-day-'));
     db = openAgentDatabase(join(dir, 'outbox.sqlite'));
-    alertWrites.clear();
-    stopWatching = server.store.onChange((batch) => {
-      if (batch.collection !== 'alerts') return;
-      for (const document of batch.documents) alertWrites.set(document.id, (alertWrites.get(document.id) ?? 0) + 1);
-    });
+    ({ writes: alertWrites, stop: stopWatching } = watchAlertWrites(server));
   });
 
   afterEach(async () => {

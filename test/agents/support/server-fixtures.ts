@@ -106,3 +106,13 @@ export function expectedAlertWrites(transitions: readonly CheckRecord[]): Expect
   }
   return { opened, writes, isOpen };
 }
+
+/** Counts every committed write to an alert document, by alert id, until `stop` is called. */
+export function watchAlertWrites(server: TestServer): { writes: Map<string, number>; stop: () => void } {
+  const writes = new Map<string, number>();
+  const stop = server.store.onChange((batch) => {
+    if (batch.collection !== 'alerts') return;
+    for (const document of batch.documents) writes.set(document.id, (writes.get(document.id) ?? 0) + 1);
+  });
+  return { writes, stop };
+}
