@@ -1,0 +1,189 @@
+import { addRxPlugin, removeRxDatabase } from 'rxdb';
+import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { createSignal, type Accessor } from 'solid-js';
+import { combineLatest, debounceTime, map, type Subscription } from 'rxjs';
+import type { CollectionName } from '../../shared/schema/collections.ts';
+import { createOutpostDatabase, type OutpostDatabase } from '../db/database.ts';
+import type { PullProgress } from '../sync/http-replication.ts';
+import { PendingWrites } from '../sync/pending-writes.ts';
+import { RejectionLog } from '../sync/rejections.ts';
+import { startSync, type SyncEngine } from '../sync/sync-engine.ts';
+import type { SignedInUser } from './session.ts';
+
+addRxPlugin(RxDBLeaderElectionPlugin);
+
+export interface FirstSync {
+  pulled: number;
+  remaining: number;
+  isPaused: boolean;
+}
+
+export interface SyncStatus {
+  /** The browser has a network and the live stream is connected. */
+  isOnline: Accessor<boolean>;
+  /** This tab replicates; other tabs of the same user see its writes through the database. */
+  isLeader: Accessor<boolean>;
+  lastSyncedAt: Accessor<string | undefined>;
+  pendingCount: Accessor<number>;
+  /** Set while the very first sync of this device runs. */
+  firstSync: Accessor<FirstSync | undefined>;
+  lastError: Accessor<string | undefined>;
+}
+
+export interface Replica {
+  user: SignedInUser;
+  db: OutpostDatabase;
+  status: SyncStatus;
+  pending: PendingWrites;
+  rejections: RejectionLog;
+  pauseFirstSync(): Promise<void>;
+  resumeFirstSync(): void;
+  /** Pull and push now (after coming back online, or on request). */
+  syncNow(): void;
+  close(): Promise<void>;
+}
+
+export const databaseNameFor = (userId: string) => `outpost-${userId}`;
+const storage = () => getRxStorageDexie();
+
+/** Opens this user's replica and, in the tab that wins leadership, starts replicating it. */
+export async function openReplica(user: SignedInUser): Promise<Replica> {
+  const rejections = new RejectionLog();
+  const db = await createOutpostDatabase({ name: databaseNameFor(user.id), storage: storage(), multiInstance: true, rejections });
+  const pending = new PendingWrites(user.id);
+  const lastSyncedKey = `outpost.lastSynced.${user.id}`;
+
+  const [isOnline, setOnline] = createSignal(false);
+  const [isLeader, setLeader] = createSignal(false);
+  const [lastSyncedAt, setLastSyncedAt] = createSignal(localStorage.getItem(lastSyncedKey) ?? undefined);
+  const [pendingCount, setPendingCount] = createSignal(pending.count);
+  const [firstSync, setFirstSync] = createSignal<FirstSync | undefined>();
+  const [lastError, setLastError] = createSignal<string | undefined>();
+  pending.subscribe(setPendingCount);
+
+  const onStorage = (event: StorageEvent) => {
+    if (event.key === pending.storageKey) pending.reload();
+    if (event.key === lastSyncedKey) setLastSyncedAt(event.newValue ?? undefined);
+  };
+  window.addEventListener('storage', onStorage);
+
+  let engine: SyncEngine | undefined;
+  let subscriptions: Subscription[] = [];
+  let isClosed = false;
+  const progress = new Map<CollectionName, PullProgress>();
+
+  const markSynced = () => {
+    const now = new Date().toISOString();
+    localStorage.setItem(lastSyncedKey, now);
+    setLastSyncedAt(now);
+    setFirstSync(undefined);
+    setLastError(undefined);
+  };
+
+  const start = () => {
+    const isFirst = lastSyncedAt() === undefined;
+    if (isFirst) setFirstSync({ pulled: 0, remaining: 0, isPaused: false });
+    const running = startSync({
+      db,
+      baseUrl: '',
+      rejections,
+      onStreamConnectionChange: (connected) => setOnline(connected && navigator.onLine),
+      onPullProgress: (p) => {
+        progress.set(p.collection, p);
+        if (!isFirst || lastSyncedAt() !== undefined) return;
+        let pulled = 0;
+        let remaining = 0;
+        for (const item of progress.values()) {
+          pulled += item.pulled;
+          remaining += item.remaining;
+        }
+        setFirstSync({ pulled, remaining, isPaused: false });
+      },
+    });
+    engine = running;
+    for (const [collection, replication] of running.replications) {
+      subscriptions.push(
+        replication.sent$.subscribe((document) => pending.settle(collection, [document as { id: string; updatedAt?: string }])),
+        replication.error$.subscribe((error) => setLastError(describeSyncError(error))),
+      );
+    }
+    // Settled when the stream is connected and no collection is pulling or pushing.
+    const idle$ = combineLatest([...running.replications.values()].map((r) => r.active$)).pipe(
+      map((states) => states.every((isActive) => !isActive)),
+      debounceTime(150),
+    );
+    subscriptions.push(
+      idle$.subscribe((isIdle) => {
+        if (isIdle && engine === running && running.stream?.isConnected) markSynced();
+      }),
+    );
+  };
+
+  const stop = async () => {
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    subscriptions = [];
+    const running = engine;
+    engine = undefined;
+    await running?.stop();
+  };
+
+  const onOnline = () => engine?.resync();
+  const onOffline = () => setOnline(false);
+  window.addEventListener('online', onOnline);
+  window.addEventListener('offline', onOffline);
+
+  void db.waitForLeadership().then(() => {
+    if (isClosed) return;
+    setLeader(true);
+    start();
+  });
+
+  return {
+    user,
+    db,
+    pending,
+    rejections,
+    status: { isOnline, isLeader, lastSyncedAt, pendingCount, firstSync, lastError },
+    async pauseFirstSync() {
+      const current = firstSync();
+      await stop();
+      if (current) setFirstSync({ ...current, isPaused: true });
+    },
+    resumeFirstSync() {
+      if (!engine && isLeader()) start();
+    },
+    syncNow() {
+      engine?.resync();
+    },
+    async close() {
+      isClosed = true;
+      window.removeEventListener('storage', onStorage);
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+      await stop();
+      await db.close();
+    },
+  };
+}
+
+function describeSyncError(error: unknown): string {
+  const cause = (error as { parameters?: { errors?: unknown[] } }).parameters?.errors?.[0] ?? error;
+  const status = (cause as { status?: number }).status;
+  if (status === 401) return 'Your session has ended: sign in again to sync.';
+  if (cause instanceof TypeError) return 'The server cannot be reached; changes are kept on this device.';
+  return cause instanceof Error ? cause.message : 'Sync failed; it will retry.';
+}
+
+/** Removes every trace of a user's replica from this browser (shared-device sign-out). */
+export async function wipeReplica(userId: string): Promise<void> {
+  await removeRxDatabase(databaseNameFor(userId), storage(), true);
+  for (const key of Object.keys(localStorage)) {
+    if (key.startsWith('outpost.')) localStorage.removeItem(key);
+  }
+  if ('caches' in window) {
+    for (const name of await caches.keys()) await caches.delete(name);
+  }
+  const registrations = (await navigator.serviceWorker?.getRegistrations()) ?? [];
+  for (const registration of registrations) await registration.unregister();
+}

@@ -1,0 +1,7 @@
+export default function Admin() {
+  return (
+    <section class="page">
+      <h1>Admin</h1>
+    </section>
+  );
+}

@@ -1,0 +1,7 @@
+export default function Alerts() {
+  return (
+    <section class="page">
+      <h1>Alerts</h1>
+    </section>
+  );
+}

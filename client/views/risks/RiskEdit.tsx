@@ -1,0 +1,7 @@
+export default function RiskEdit() {
+  return (
+    <section class="page">
+      <h1>RiskEdit</h1>
+    </section>
+  );
+}

@@ -1,0 +1,7 @@
+export default function Risks() {
+  return (
+    <section class="page">
+      <h1>Risks</h1>
+    </section>
+  );
+}
