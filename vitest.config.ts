@@ -1,11 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-const everything = ['{shared,server,client,agent}/**/*.test.ts', 'test/**/*.test.ts'];
+const everything = ['{shared,server,client,agent}/**/*.test.ts', 'test/**/*.test.ts', 'e2e/**/*.test.ts'];
 
 export default defineConfig({
   test: {
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Browser tests need a Chromium: found, or installed once per run.
+    globalSetup: ['e2e/support/global-setup.ts'],
     // Integration suites start real servers; two cores favour a small pool.
     pool: 'forks',
     maxWorkers: 2,
