@@ -1,10 +1,10 @@
 import { Route, Router, type RouteSectionProps } from '@solidjs/router';
-import { ErrorBoundary, Match, Show, Switch, createResource, lazy, onCleanup, onMount } from 'solid-js';
+import { ErrorBoundary, Match, Show, Switch, createEffect, createMemo, createResource, createSignal, lazy, onCleanup, onMount } from 'solid-js';
 import { Layout } from '../ui/Layout.tsx';
 import { UpdatePrompt } from '../ui/UpdatePrompt.tsx';
 import { SignIn } from '../views/SignIn.tsx';
 import { flushDeferredSignOut } from './sign-out.ts';
-import { openReplica } from './replica.ts';
+import { openReplica, scopeKeyOf, type Replica } from './replica.ts';
 import { ReplicaContext } from './replica-context.tsx';
 import { refreshSession, user } from './session.ts';
 
@@ -25,11 +25,24 @@ const NotFound = lazy(() => import('../views/NotFound.tsx'));
 
 /** Signed in: the user's replica opens (from IndexedDB, no network needed) and the app shows. */
 function Shell(props: RouteSectionProps) {
-  const [replica] = createResource(() => user()?.id, async () => {
+  // A new replica when the user or their scope changes, or when a pending rebuild can run.
+  const [rebuilds, setRebuilds] = createSignal(0);
+  const replicaKey = createMemo(() => {
     const account = user();
-    return account ? openReplica(account) : undefined;
+    return account ? `${account.id}|${scopeKeyOf(account)}|${rebuilds()}` : undefined;
   });
-  onCleanup(() => void replica()?.close());
+  let current: Replica | undefined;
+  const [replica] = createResource(replicaKey, async () => {
+    await current?.close();
+    const account = user();
+    current = account ? await openReplica(account) : undefined;
+    return current;
+  });
+  createEffect(() => {
+    const open = replica();
+    if (open?.status.needsRebuild && open.status.pendingCount() === 0) setRebuilds((n) => n + 1);
+  });
+  onCleanup(() => void current?.close());
   return (
     <Show when={user()} fallback={<SignIn />}>
       <Switch>
@@ -38,7 +51,7 @@ function Shell(props: RouteSectionProps) {
             This device's database could not be opened: {String(replica.error)}
           </p>
         </Match>
-        <Match when={replica()}>
+        <Match when={replica.state === 'ready' && replica()}>
           {(ready) => (
             <ReplicaContext.Provider value={ready()}>
               <Layout>

@@ -26,6 +26,8 @@ export interface SyncStatus {
   isLeader: Accessor<boolean>;
   lastSyncedAt: Accessor<string | undefined>;
   pendingCount: Accessor<number>;
+  /** The user's scope changed while writes were pending: rebuild once they reach the server. */
+  needsRebuild: boolean;
   /** Set while the very first sync of this device runs. */
   firstSync: Accessor<FirstSync | undefined>;
   lastError: Accessor<string | undefined>;
@@ -45,11 +47,32 @@ export interface Replica {
 }
 
 export const databaseNameFor = (userId: string) => `outpost-${userId}`;
+
+/**
+ * What the server lets this user read. When it changes (a site added or removed, a new role),
+ * checkpoints no longer describe what is on the device: documents newly in scope are older than
+ * the checkpoint and would never arrive, and documents out of scope would stay. The replica is
+ * then rebuilt from zero, once nothing is waiting to be pushed.
+ */
+export function scopeKeyOf(user: SignedInUser): string {
+  const memberships = user.memberships.map((m) => [m.orgId, m.role, m.siteIds ? [...m.siteIds].sort() : null] as const);
+  return JSON.stringify(memberships.sort((a, b) => a[0].localeCompare(b[0])));
+}
 const storage = () => getRxStorageDexie();
 
 /** Opens this user's replica and, in the tab that wins leadership, starts replicating it. */
 export async function openReplica(user: SignedInUser): Promise<Replica> {
   const rejections = new RejectionLog();
+  const scopeStorageKey = `outpost.scope.${user.id}`;
+  const storedScope = localStorage.getItem(scopeStorageKey);
+  const scopeKey = scopeKeyOf(user);
+  if (storedScope !== null && storedScope !== scopeKey && new PendingWrites(user.id).count === 0) {
+    await removeRxDatabase(databaseNameFor(user.id), storage(), true);
+    localStorage.removeItem(`outpost.lastSynced.${user.id}`);
+  }
+  // With writes still pending, the old replica syncs them first (see `needsRebuild`).
+  const needsRebuild = storedScope !== null && storedScope !== scopeKey && new PendingWrites(user.id).count > 0;
+  if (!needsRebuild) localStorage.setItem(scopeStorageKey, scopeKey);
   const db = await createOutpostDatabase({ name: databaseNameFor(user.id), storage: storage(), multiInstance: true, rejections });
   const pending = new PendingWrites(user.id);
   const lastSyncedKey = `outpost.lastSynced.${user.id}`;
@@ -144,7 +167,7 @@ export async function openReplica(user: SignedInUser): Promise<Replica> {
     db,
     pending,
     rejections,
-    status: { isOnline, isLeader, lastSyncedAt, pendingCount, firstSync, lastError },
+    status: { isOnline, isLeader, lastSyncedAt, pendingCount, firstSync, lastError, needsRebuild },
     async pauseFirstSync() {
       const current = firstSync();
       await stop();
@@ -175,9 +198,24 @@ function describeSyncError(error: unknown): string {
   return cause instanceof Error ? cause.message : 'Sync failed; it will retry.';
 }
 
+function deleteIndexedDb(name: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => done();
+    request.onerror = () => fail(request.error ?? new Error(`could not delete ${name}`));
+    // Another tab still has it open: it is deleted as soon as that tab lets go.
+    request.onblocked = () => done();
+  });
+}
+
 /** Removes every trace of a user's replica from this browser (shared-device sign-out). */
 export async function wipeReplica(userId: string): Promise<void> {
   await removeRxDatabase(databaseNameFor(userId), storage(), true);
+  // RxDB empties its storages; the IndexedDB databases themselves must go too.
+  const name = databaseNameFor(userId);
+  for (const database of await indexedDB.databases()) {
+    if (database.name?.includes(name)) await deleteIndexedDb(database.name);
+  }
   for (const key of Object.keys(localStorage)) {
     if (key.startsWith('outpost.')) localStorage.removeItem(key);
   }
