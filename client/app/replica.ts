@@ -6,6 +6,7 @@ import { combineLatest, debounceTime, map, type Subscription } from 'rxjs';
 import type { CollectionName } from '../../shared/schema/collections.ts';
 import { createOutpostDatabase, type OutpostDatabase } from '../db/database.ts';
 import type { PullProgress } from '../sync/http-replication.ts';
+import { isQuotaError } from '../data/storage-errors.ts';
 import { PendingWrites } from '../sync/pending-writes.ts';
 import { RejectionLog } from '../sync/rejections.ts';
 import { startSync, type SyncEngine } from '../sync/sync-engine.ts';
@@ -75,6 +76,8 @@ export async function openReplica(user: SignedInUser): Promise<Replica> {
   if (!needsRebuild) localStorage.setItem(scopeStorageKey, scopeKey);
   const db = await createOutpostDatabase({ name: databaseNameFor(user.id), storage: storage(), multiInstance: true, rejections });
   const pending = new PendingWrites(user.id);
+  // Ask the browser not to evict the replica under storage pressure (it may still say no).
+  void navigator.storage?.persist?.().catch(() => false);
   const lastSyncedKey = `outpost.lastSynced.${user.id}`;
 
   const [isOnline, setOnline] = createSignal(false);
@@ -191,6 +194,7 @@ export async function openReplica(user: SignedInUser): Promise<Replica> {
 }
 
 function describeSyncError(error: unknown): string {
+  if (isQuotaError(error)) return 'This device is out of storage space: new data cannot be downloaded. Your changes are kept and still sync.';
   const cause = (error as { parameters?: { errors?: unknown[] } }).parameters?.errors?.[0] ?? error;
   const status = (cause as { status?: number }).status;
   if (status === 401) return 'Your session has ended: sign in again to sync.';

@@ -74,7 +74,11 @@ export class PendingWrites {
   }
 
   #save(): void {
-    this.storage.setItem(this.#key, JSON.stringify(this.#entries));
+    try {
+      this.storage.setItem(this.#key, JSON.stringify(this.#entries));
+    } catch {
+      // localStorage full: the write itself is in IndexedDB; only this tally stays in memory.
+    }
     this.#emit();
   }
 

@@ -1,0 +1,1 @@
+export { uuidv7 as newId } from '../../shared/id/uuidv7.ts';
