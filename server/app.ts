@@ -10,6 +10,7 @@ import { LoginThrottle } from './auth/login-throttle.ts';
 import { authRoutes } from './auth/routes.ts';
 import { Sessions } from './auth/sessions.ts';
 import type { AppEnv } from './http/app-env.ts';
+import type { Drain } from './http/drain.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
 import { limitBody } from './http/limit-body.ts';
 import { originCheck } from './http/origin-check.ts';
@@ -25,6 +26,10 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** Extra origins allowed to send state-changing requests (e.g. the Vite dev server). */
   allowedOrigins?: readonly string[];
+  /** Graceful shutdown: readiness answers 503 and live streams end while it drains. */
+  drain?: Drain;
+  /** How often the agent registry writes heartbeat soft state. */
+  agentFlushEveryMs?: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -41,15 +46,17 @@ export function createApp(options: AppOptions): OutpostApp {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const sessions = new Sessions(store);
   const signedIn = authenticate(sessions);
-  const agents = new AgentRegistry(store);
+  const agents = new AgentRegistry(store, options.agentFlushEveryMs === undefined ? {} : { flushEveryMs: options.agentFlushEveryMs });
 
   // Agents first: machine-to-machine, bearer-authenticated, no browser headers or cookies, and
   // the hottest path of the server (heartbeats), so it skips the browser-facing middleware.
   app.route('/api/agent', agentRoutes(store, agents));
 
   app.use('*', securityHeaders());
-  // Readiness for load balancers: a trivial query, not a count of every document.
+  // Readiness for load balancers: not while shutting down, and then a trivial query, not a
+  // count of every document.
   app.get('/healthz', async (c) => {
+    if (options.drain?.isDraining) return c.json({ status: 'draining', store: store.kind }, 503);
     try {
       await store.ping();
       return c.json({ status: 'ok', store: store.kind });
@@ -64,7 +71,7 @@ export function createApp(options: AppOptions): OutpostApp {
   app.route('/api/auth', authRoutes(store, sessions, new LoginThrottle(store.throttle)));
 
   app.use('/api/sync/*', signedIn);
-  app.route('/api/sync', syncRoutes(store, { heartbeatSeconds: options.streamHeartbeatSeconds, sessions }));
+  app.route('/api/sync', syncRoutes(store, { heartbeatSeconds: options.streamHeartbeatSeconds, sessions, ...(options.drain ? { shutdown: options.drain.signal } : {}) }));
 
   app.use('/api/admin/*', signedIn);
   app.route('/api/admin/users', adminUserRoutes(store, sessions));

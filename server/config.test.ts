@@ -15,6 +15,9 @@ describe('loadConfig', () => {
       staticDir: resolve('./dist'),
       agentOfflineAfterSeconds: 300,
       agentStaleAfterSeconds: 86_400,
+      agentFlushSeconds: 1,
+      shutdownDelaySeconds: 0,
+      shutdownGraceSeconds: 10,
       bootstrapAdmin: undefined,
     });
   });
@@ -42,6 +45,9 @@ describe('loadConfig', () => {
       staticDir: resolve('public'),
       agentOfflineAfterSeconds: 300,
       agentStaleAfterSeconds: 86_400,
+      agentFlushSeconds: 1,
+      shutdownDelaySeconds: 0,
+      shutdownGraceSeconds: 10,
       bootstrapAdmin: undefined,
     });
     expect(loadConfig({ DATABASE_URL: 'postgresql://db/outpost' }).databaseUrl).toBe('postgresql://db/outpost');

@@ -27,6 +27,9 @@ const EnvSchema = v.object({
   OUTPOST_STATIC_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './dist'),
   OUTPOST_AGENT_OFFLINE_AFTER_SECONDS: wholeNumber(300, 10, 86_400 * 7),
   OUTPOST_AGENT_STALE_AFTER_SECONDS: wholeNumber(86_400, 60, 86_400 * 365),
+  OUTPOST_AGENT_FLUSH_SECONDS: wholeNumber(1, 1, 3600),
+  OUTPOST_SHUTDOWN_DELAY_SECONDS: wholeNumber(0, 0, 300),
+  OUTPOST_SHUTDOWN_GRACE_SECONDS: wholeNumber(10, 0, 600),
   OUTPOST_ADMIN_EMAIL: v.optional(v.pipe(v.string(), v.email('must be an email address'))),
   OUTPOST_ADMIN_PASSWORD: v.optional(v.pipe(v.string(), v.minLength(1))),
 });
@@ -42,6 +45,12 @@ export interface Config {
   staticDir: string;
   agentOfflineAfterSeconds: number;
   agentStaleAfterSeconds: number;
+  /** Heartbeat soft state (last seen, the open hour's sums) is written this often; a crash loses at most this much. */
+  agentFlushSeconds: number;
+  /** On SIGTERM, keep accepting this long while /healthz answers 503, for balancers that only learn from health checks. */
+  shutdownDelaySeconds: number;
+  /** Then requests in flight get this long to finish before their connections are closed. */
+  shutdownGraceSeconds: number;
   /** Creates the first administrator when none exists yet. */
   bootstrapAdmin: { email: string; password: string } | undefined;
 }
@@ -68,6 +77,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     staticDir: resolve(e.OUTPOST_STATIC_DIR),
     agentOfflineAfterSeconds: e.OUTPOST_AGENT_OFFLINE_AFTER_SECONDS,
     agentStaleAfterSeconds: e.OUTPOST_AGENT_STALE_AFTER_SECONDS,
+    agentFlushSeconds: e.OUTPOST_AGENT_FLUSH_SECONDS,
+    shutdownDelaySeconds: e.OUTPOST_SHUTDOWN_DELAY_SECONDS,
+    shutdownGraceSeconds: e.OUTPOST_SHUTDOWN_GRACE_SECONDS,
     bootstrapAdmin:
       e.OUTPOST_ADMIN_EMAIL && e.OUTPOST_ADMIN_PASSWORD ? { email: e.OUTPOST_ADMIN_EMAIL, password: e.OUTPOST_ADMIN_PASSWORD } : undefined,
   };

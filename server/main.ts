@@ -27,11 +27,18 @@ async function main(): Promise<void> {
 
   let isStopping = false;
   const stop = (signal: string) => {
-    if (isStopping) return;
+    if (isStopping) {
+      // A second signal (Ctrl-C twice) does not wait for the drain.
+      console.log(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
     isStopping = true;
-    console.log(`${signal}: shutting down`);
+    console.log(`${signal}: draining (/healthz answers 503, live streams end, requests in flight finish)`);
     server.close().then(
-      () => process.exit(0),
+      () => {
+        console.log('stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         console.error(error);
         process.exit(1);

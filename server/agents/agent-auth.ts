@@ -11,6 +11,10 @@ export function agentPrincipal(device: AgentDeviceRecord): Principal {
   return { kind: 'agent', id: device.deviceId, scope: { kind: 'orgs', orgs: [{ orgId: device.orgId, siteIds: [device.siteId] }] } };
 }
 
+export function assertNotRevoked(device: AgentDeviceRecord): void {
+  if (device.revokedAt !== undefined) throw new ApiError(403, 'agent_revoked', 'this device was revoked by an administrator');
+}
+
 const BEARER = /^Bearer ([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,100})$/;
 
 /**
@@ -24,7 +28,7 @@ export function authenticateAgent(registry: AgentRegistry): MiddlewareHandler<Ap
     const secret = match?.[2];
     const entry = deviceId && secret && v.is(Id, deviceId) ? await registry.authenticate(deviceId, secret) : undefined;
     if (!entry) throw new ApiError(401, 'agent_unauthenticated', 'the device credential is not valid: enroll this agent again');
-    if (entry.agent.revokedAt !== undefined) throw new ApiError(403, 'agent_revoked', 'this device was revoked by an administrator');
+    assertNotRevoked(entry.agent);
     c.set('agentDevice', entry.agent);
     c.set('principal', agentPrincipal(entry.agent));
     await next();

@@ -10,6 +10,10 @@ interface Entry {
   /** The device document as last committed (kept fresh from the store's change feed). */
   device: Device | undefined;
   state: TelemetryState;
+  /** The stored state `state` derives from: a flush saves only over that one. */
+  stateStamp: string;
+  /** Another instance saved a newer state: `state` is reloaded before it decides anything. */
+  isStale: boolean;
   lastSeenAt: number;
   /** Ids applied but not yet flushed to the durable list: checked before the database. */
   recentRecordIds: Set<string>;
@@ -23,6 +27,12 @@ interface Entry {
  * last-seen and the open hour's sums in memory, flushed every second in one transaction.
  * Records that change documents (inventory, checks, transitions) are flushed before the answer.
  * A crash loses at most the last second of heartbeat soft state, never a document change.
+ *
+ * Several instances may hear the same device (no sticky sessions). Last seen only moves forward
+ * in the database; a state is saved only over the stored state it derives from, so an instance
+ * that missed another's save finds out at its next flush, drops its copy (heartbeat sums of at
+ * most one flush interval) and reloads; and anything that writes a document is decided on the
+ * durable state (`reload`). A revocation through another instance is learnt at the next flush.
  */
 export class AgentRegistry {
   readonly #entries = new Map<string, Entry>();
@@ -69,6 +79,8 @@ export class AgentRegistry {
       agent,
       device: document && !document._deleted ? (document as unknown as Device) : undefined,
       state: (agent.telemetryState ?? { checks: {} }) as TelemetryState,
+      stateStamp: agent.stateStamp,
+      isStale: false,
       lastSeenAt: agent.lastSeenAt ?? 0,
       recentRecordIds: new Set(),
       pendingRecordIds: [],
@@ -79,7 +91,24 @@ export class AgentRegistry {
     return entry;
   }
 
-  /** Revocation takes effect at once in this process. */
+  /**
+   * Reads the device's stored state; when another instance saved a newer one, the entry takes
+   * it (this instance's unsaved heartbeat sums are dropped). Resolves whether the state changed.
+   * Callers hold the device's ingest lock.
+   */
+  async reload(entry: Entry): Promise<boolean> {
+    const stored = await this.store.agents.get(entry.agent.deviceId);
+    if (!stored) return false;
+    entry.agent = stored;
+    entry.lastSeenAt = Math.max(entry.lastSeenAt, stored.lastSeenAt ?? 0);
+    entry.isStale = false;
+    if (stored.stateStamp === entry.stateStamp) return false;
+    entry.state = (stored.telemetryState ?? { checks: {} }) as TelemetryState;
+    entry.stateStamp = stored.stateStamp;
+    return true;
+  }
+
+  /** Revocation takes effect at once in this process (other instances: at their next flush). */
   forget(deviceId: string): void {
     this.#entries.delete(deviceId);
   }
@@ -100,7 +129,7 @@ export class AgentRegistry {
       const now = Date.now();
       for (const [deviceId, entry] of this.#entries) {
         if (entry.isDirty) {
-          updates.push({ deviceId, lastSeenAt: entry.lastSeenAt, telemetryState: entry.state, recordIds: entry.pendingRecordIds });
+          updates.push({ deviceId, lastSeenAt: entry.lastSeenAt, telemetryState: entry.state, basedOnStamp: entry.stateStamp, recordIds: entry.pendingRecordIds });
           const flushed = entry.pendingRecordIds;
           entry.pendingRecordIds = [];
           entry.isDirty = false;
@@ -113,7 +142,13 @@ export class AgentRegistry {
           this.#entries.delete(deviceId);
         }
       }
-      await this.store.agents.saveIngest(updates);
+      for (const saved of await this.store.agents.saveIngest(updates)) {
+        const entry = this.#entries.get(saved.deviceId);
+        if (!entry) continue;
+        if (saved.isSaved) entry.stateStamp = saved.stateStamp;
+        else entry.isStale = true;
+        if (saved.revokedAt !== undefined && entry.agent.revokedAt === undefined) entry.agent = { ...entry.agent, revokedAt: saved.revokedAt };
+      }
       for (const done of afterSave) done();
     });
     return this.#flushing;

@@ -89,6 +89,7 @@ export interface AgentRow {
   revoked_at: number | null;
   last_seen_at: number | null;
   telemetry_state: string;
+  state_stamp: string;
 }
 
 export const agentFromRow = (row: AgentRow): AgentDeviceRecord => ({
@@ -101,4 +102,5 @@ export const agentFromRow = (row: AgentRow): AgentDeviceRecord => ({
   revokedAt: row.revoked_at ?? undefined,
   lastSeenAt: row.last_seen_at ?? undefined,
   telemetryState: JSON.parse(row.telemetry_state) as unknown,
+  stateStamp: row.state_stamp,
 });

@@ -7,7 +7,7 @@ import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
 import { makeDevice, makeOrg, makeSite } from '../../test/support/documents.ts';
 import { SYSTEM_PRINCIPAL, type Principal, type Scope } from '../auth/principal.ts';
 import { DuplicateEmailError, type UserRecord } from './accounts.ts';
-import type { AgentDeviceRecord } from './agents.ts';
+import type { NewAgentDevice } from './agents.ts';
 import { InvalidWriteError, ResyncRequiredError, type ChangeBatch, type Store, type StoredDocument } from './store.ts';
 
 /**
@@ -774,7 +774,7 @@ export function describeStoreBehaviour(harness: StoreHarness): void {
   });
 
   describe('agents', () => {
-    const makeAgent = (overrides: Partial<AgentDeviceRecord> = {}): AgentDeviceRecord => ({
+    const makeAgent = (overrides: Partial<NewAgentDevice> = {}): NewAgentDevice => ({
       deviceId: uuidv7(),
       orgId: uuidv7(),
       siteId: uuidv7(),
@@ -790,17 +790,19 @@ export function describeStoreBehaviour(harness: StoreHarness): void {
     it('keeps agent credentials and telemetry state, and saves ingests with their record ids in one go', async () => {
       const agent = makeAgent({ enrollmentTokenId: undefined });
       await store.agents.create(agent);
-      expect(await store.agents.get(agent.deviceId)).toEqual(agent);
+      expect(await store.agents.get(agent.deviceId)).toEqual({ ...agent, stateStamp: '' });
       expect(await store.agents.get(uuidv7())).toBeUndefined();
 
       expect(await store.agents.unseenRecordIds(['r1', 'r2'])).toEqual(new Set(['r1', 'r2']));
       const state = { checks: { disk: { status: 'warning', since: 5 } }, hour: { start: 0, heartbeats: 3 } };
-      await store.agents.saveIngest([
-        { deviceId: agent.deviceId, lastSeenAt: 2_000, telemetryState: { checks: {} }, recordIds: ['r1'] },
-        { deviceId: agent.deviceId, lastSeenAt: 3_000, telemetryState: state, recordIds: ['r2', 'r1'] },
+      const saved = await store.agents.saveIngest([
+        { deviceId: agent.deviceId, lastSeenAt: 2_000, telemetryState: { checks: {} }, basedOnStamp: '', recordIds: ['r1'] },
+        { deviceId: agent.deviceId, lastSeenAt: 3_000, telemetryState: state, basedOnStamp: '', recordIds: ['r2', 'r1'] },
       ]);
-      await store.agents.saveIngest([]);
-      expect(await store.agents.get(agent.deviceId)).toEqual({ ...agent, lastSeenAt: 3_000, telemetryState: state });
+      expect(await store.agents.saveIngest([])).toEqual([]);
+      expect(saved).toEqual([{ deviceId: agent.deviceId, isSaved: true, stateStamp: expect.any(String), revokedAt: undefined }]);
+      expect(saved[0]?.stateStamp).not.toBe('');
+      expect(await store.agents.get(agent.deviceId)).toEqual({ ...agent, lastSeenAt: 3_000, telemetryState: state, stateStamp: saved[0]?.stateStamp });
       expect(await store.agents.unseenRecordIds(['r1', 'r2', 'r3'])).toEqual(new Set(['r3']));
       expect(await store.agents.unseenRecordIds([])).toEqual(new Set());
 
@@ -809,6 +811,36 @@ export function describeStoreBehaviour(harness: StoreHarness): void {
       expect(await store.agents.unseenRecordIds(['r1', 'r2'])).toEqual(new Set(['r1']));
       expect(await store.agents.forgetRecordsBefore(3_001)).toBe(1);
       expect(await store.agents.unseenRecordIds(['r1', 'r2'])).toEqual(new Set(['r1', 'r2']));
+    });
+
+    it('never moves last seen backwards, and keeps a newer state saved by another writer over one derived from an older state', async () => {
+      const agent = makeAgent({ lastSeenAt: 1_000 });
+      await store.agents.create(agent);
+      // Two server instances loaded the same state; the one that heard the device last saves first.
+      const [second] = await store.agents.saveIngest([{ deviceId: agent.deviceId, lastSeenAt: 5_000, telemetryState: { checks: {}, by: 'second' }, basedOnStamp: '', recordIds: ['late'] }]);
+      const [first] = await store.agents.saveIngest([{ deviceId: agent.deviceId, lastSeenAt: 4_000, telemetryState: { checks: {}, by: 'first' }, basedOnStamp: '', recordIds: ['early'] }]);
+      expect(second?.isSaved).toBe(true);
+      expect(first).toEqual({ deviceId: agent.deviceId, isSaved: false, stateStamp: second?.stateStamp, revokedAt: undefined });
+      expect(await store.agents.get(agent.deviceId)).toMatchObject({ lastSeenAt: 5_000, telemetryState: { by: 'second' }, stateStamp: second?.stateStamp });
+      // Record ids of the refused state were applied all the same: they stay de-duplicated.
+      expect(await store.agents.unseenRecordIds(['early', 'late'])).toEqual(new Set());
+
+      // Building on the stored stamp saves again; a revocation is reported to the saver.
+      await store.agents.revoke(agent.deviceId, 6_000);
+      const [next] = await store.agents.saveIngest([{ deviceId: agent.deviceId, lastSeenAt: 7_000, telemetryState: { checks: {}, by: 'first' }, basedOnStamp: second?.stateStamp ?? '', recordIds: [] }]);
+      expect(next).toMatchObject({ isSaved: true, revokedAt: 6_000 });
+      expect(await store.agents.get(agent.deviceId)).toMatchObject({ lastSeenAt: 7_000, telemetryState: { by: 'first' }, stateStamp: next?.stateStamp });
+    });
+
+    it('saves exactly one of several states derived from the same stored state when their writers race', async () => {
+      const agent = makeAgent();
+      await store.agents.create(agent);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => store.agents.saveIngest([{ deviceId: agent.deviceId, lastSeenAt: 1_000 + i, telemetryState: { checks: {}, by: i }, basedOnStamp: '', recordIds: [] }])),
+      );
+      const saved = results.flat().filter((r) => r.isSaved);
+      expect(saved).toHaveLength(1);
+      expect(await store.agents.get(agent.deviceId)).toMatchObject({ lastSeenAt: 1_005, stateStamp: saved[0]?.stateStamp });
     });
 
     it('lists devices last seen before a time that are not revoked, and revokes once', async () => {

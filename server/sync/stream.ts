@@ -4,6 +4,7 @@ import { COLLECTIONS } from '../../shared/schema/collections.ts';
 import { RESYNC, type StreamChange } from '../../shared/sync/protocol.ts';
 import type { Scope } from '../auth/principal.ts';
 import type { AppEnv } from '../http/app-env.ts';
+import { ApiError } from '../http/errors.ts';
 import { isInScope } from '../store/scope.ts';
 import type { ChangeBatch, Store } from '../store/store.ts';
 import type { Sessions } from '../auth/sessions.ts';
@@ -15,6 +16,8 @@ export interface StreamOptions {
   maxQueuedBatches?: number;
   /** Ends a user's stream when the session behind it is revoked or expires. */
   sessions?: Sessions;
+  /** Ends every stream cleanly, and refuses new ones, when the server shuts down. */
+  shutdown?: AbortSignal;
 }
 
 /** The part of a committed batch this principal may see, or nothing. */
@@ -28,6 +31,11 @@ export function visibleChange(scope: Scope, batch: ChangeBatch): StreamChange | 
 export function streamRoute(store: Store, options: StreamOptions) {
   const maxQueued = options.maxQueuedBatches ?? 1000;
   return (c: Context<AppEnv>) => {
+    if (options.shutdown?.aborted) {
+      // The client backs off and reconnects; through a load balancer, to another instance.
+      c.header('Retry-After', '1');
+      throw new ApiError(503, 'server_draining', 'this server is shutting down: reconnect');
+    }
     const principal = c.get('principal');
     const sessionTokenHash = principal.sessionTokenHash;
     c.header('X-Accel-Buffering', 'no');
@@ -49,6 +57,7 @@ export function streamRoute(store: Store, options: StreamOptions) {
         if (event.userId === principal.id && (event.tokenHash === undefined || event.tokenHash === sessionTokenHash)) close();
       });
       stream.onAbort(close);
+      options.shutdown?.addEventListener('abort', close, { once: true });
       const heartbeat = setInterval(() => {
         stream.write(': keep-alive\n\n').catch(() => undefined);
         // Revocations by another server instance, and expiry, are noticed here.
@@ -70,6 +79,7 @@ export function streamRoute(store: Store, options: StreamOptions) {
         }
       } finally {
         clearInterval(heartbeat);
+        options.shutdown?.removeEventListener('abort', close);
         unsubscribe();
         stopWatchingRevocations?.();
       }

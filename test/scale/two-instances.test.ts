@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentRecord, EnrollResponse } from '../../shared/agent/protocol.ts';
 import { uuidv7 } from '../../shared/id/uuidv7.ts';
+import type { Alert } from '../../shared/schema/alert.ts';
+import type { TelemetryState } from '../../server/agents/telemetry-pipeline.ts';
 import { loadConfig } from '../../server/config.ts';
 import { bootstrapAdmin } from '../../server/auth/bootstrap.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
@@ -15,6 +18,7 @@ const json = { 'content-type': 'application/json' };
 /** Two server instances on one PostgreSQL database, as behind a load balancer. */
 describe.skipIf(!url || process.env['OUTPOST_TEST_STORE'] !== 'postgres')('two server instances on one PostgreSQL', () => {
   let schemas: TestSchemas;
+  let schema: string;
   let a: RunningServer;
   let b: RunningServer;
   let asAdmin: typeof fetch;
@@ -24,10 +28,9 @@ describe.skipIf(!url || process.env['OUTPOST_TEST_STORE'] !== 'postgres')('two s
   beforeAll(async () => {
     const { TestSchemas: Schemas } = await import('../../server/store/postgres/test-schemas.ts');
     schemas = new Schemas(url ?? '');
-    const schema = schemas.newSchema();
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', OUTPOST_STATIC_DIR: '/nonexistent' });
-    a = await startServer(config, await schemas.open({ schema, maxConnections: 6 }));
-    b = await startServer(config, await schemas.open({ schema, maxConnections: 6 }));
+    schema = schemas.newSchema();
+    a = await startInstance();
+    b = await startInstance();
     await bootstrapAdmin(a.store, ADMIN);
     orgId = (await a.store.users.findByEmail(ADMIN.email))?.memberships[0]?.orgId ?? '';
     // Signed in through A; the session lives in the database, so B honours it too.
@@ -42,6 +45,10 @@ describe.skipIf(!url || process.env['OUTPOST_TEST_STORE'] !== 'postgres')('two s
     await b?.close();
     await schemas?.end();
   });
+
+  /** One more server instance on the same database. */
+  const startInstance = async (env: Record<string, string> = {}) =>
+    startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', OUTPOST_STATIC_DIR: '/nonexistent', ...env }), await schemas.open({ schema, maxConnections: 4 }));
 
   const push = async (server: RunningServer, rows: unknown[]) => {
     const response = await asAdmin(`${server.url}/api/sync/devices/push`, { method: 'POST', headers: json, body: JSON.stringify(rows) });
@@ -115,4 +122,79 @@ describe.skipIf(!url || process.env['OUTPOST_TEST_STORE'] !== 'postgres')('two s
     expect(missing).toEqual([]);
     expect(pulls).toBeGreaterThan(2);
   }, 120_000);
+  describe('an agent heard by both instances', () => {
+    const enroll = async (server: RunningServer): Promise<string> => {
+      const issued = await asAdmin(`${server.url}/api/admin/enrollment-tokens`, { method: 'POST', headers: json, body: JSON.stringify({ siteId, expiresInHours: 1 }) });
+      const { token } = (await issued.json()) as { token: string };
+      const response = await fetch(`${server.url}/api/agent/enroll`, { method: 'POST', headers: json, body: JSON.stringify({ token, hostname: 'two-instance-agent', agentVersion: '0.1.0' }) });
+      expect(response.status).toBe(201);
+      const agent = (await response.json()) as EnrollResponse;
+      return `${agent.deviceId}.${agent.deviceSecret}`;
+    };
+    const ingest = (server: RunningServer, credential: string, records: AgentRecord[]) =>
+      fetch(`${server.url}/api/agent/ingest`, {
+        method: 'POST',
+        headers: { ...json, authorization: `Bearer ${credential}` },
+        body: JSON.stringify({ agentVersion: '0.1.0', records }),
+      });
+    const delivered = async (server: RunningServer, credential: string, records: AgentRecord[]) => expect((await ingest(server, credential, records)).status).toBe(200);
+    const heartbeat = (): AgentRecord => ({ kind: 'heartbeat', id: uuidv7(), observedAt: new Date().toISOString(), cpuPercent: 20, memoryUsedPercent: 40 });
+    const diskCheck = (state: 'ok' | 'critical'): AgentRecord => ({
+      kind: 'check', id: uuidv7(), observedAt: new Date().toISOString(), check: 'disk_space', state, message: state === 'ok' ? 'C: has 120 GB free' : 'C: has 1 GB free (1%)',
+    });
+    const stored = async (credential: string) => {
+      const [row] = await schemas.query<{ last_seen_at: string; telemetry_state: string }>(schema, 'SELECT last_seen_at, telemetry_state FROM agent_devices WHERE device_id = $1', [credential.split('.')[0]]);
+      return { lastSeenAt: Number(row?.last_seen_at), state: JSON.parse(row?.telemetry_state ?? '{}') as TelemetryState };
+    };
+
+    it('keeps the later last-seen and state when the instance that heard the device first flushes last', async () => {
+      // Heartbeat state is flushed only at shutdown here, so the test decides the order.
+      const c = await startInstance({ OUTPOST_AGENT_FLUSH_SECONDS: '3600' });
+      const d = await startInstance({ OUTPOST_AGENT_FLUSH_SECONDS: '3600' });
+      try {
+        const credential = await enroll(c);
+        await delivered(c, credential, [heartbeat()]);
+        const beforeLater = Date.now();
+        const later = heartbeat();
+        await delivered(d, credential, [later]);
+        await d.close();
+        await c.close();
+        const { lastSeenAt, state } = await stored(credential);
+        expect(lastSeenAt).toBeGreaterThanOrEqual(beforeLater);
+        expect(state.lastHeartbeat?.observedAt).toBe(later.observedAt);
+      } finally {
+        await d.close();
+        await c.close();
+      }
+    });
+
+    it('resolves through one instance the alert a check opened through the other', async () => {
+      const credential = await enroll(a);
+      // B holds the device's state from before A opens the alert.
+      await delivered(b, credential, [heartbeat()]);
+      await delivered(a, credential, [diskCheck('critical')]);
+      await delivered(b, credential, [diskCheck('ok')]);
+      const deviceId = credential.split('.')[0] ?? '';
+      const alerts = (await a.store.pull({ kind: 'everything' }, 'alerts', {}, 1000)).documents.filter((d) => d['deviceId'] === deviceId) as unknown as Alert[];
+      expect(alerts.map((alert) => alert.status)).toEqual(['resolved']);
+      expect((await stored(credential)).state.checks.disk_space?.state).toBe('ok');
+    });
+
+    it('refuses a device revoked through the other instance', async () => {
+      const credential = await enroll(a);
+      await delivered(b, credential, [heartbeat()]);
+      const revoked = await asAdmin(`${a.url}/api/admin/devices/${credential.split('.')[0]}/agent`, { method: 'DELETE' });
+      expect(revoked.status).toBe(204);
+      // B learns it when it next saves the device's heartbeat state (every second by default).
+      const deadline = Date.now() + 10_000;
+      let status = 200;
+      while (status === 200 && Date.now() < deadline) {
+        status = (await ingest(b, credential, [heartbeat()])).status;
+        if (status === 200) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(status).toBe(403);
+      // A document-changing record is refused at once, whatever B had in memory.
+      expect((await ingest(b, credential, [diskCheck('critical')])).status).toBe(403);
+    });
+  });
 });

@@ -8,7 +8,7 @@ export class SseReader {
   readonly events: { data: unknown }[] = [];
   readonly comments: { text: string; at: number }[] = [];
   readonly #abort = new AbortController();
-  #done: Promise<void> = Promise.resolve();
+  #done: Promise<'ended' | 'broken'> = Promise.resolve('ended');
   #waiters = new Set<() => void>();
 
   /** Opens the stream and waits for its first event, which must be RESYNC. */
@@ -55,6 +55,11 @@ export class SseReader {
     await this.#done;
   }
 
+  /** Resolves when the stream is over: 'ended' when the server finished it cleanly, 'broken' otherwise. */
+  whenEnded(): Promise<'ended' | 'broken'> {
+    return this.#done;
+  }
+
   #notify(): void {
     const waiters = [...this.#waiters];
     this.#waiters.clear();
@@ -78,11 +83,12 @@ export class SseReader {
       try {
         for (;;) {
           const { done, value } = await reader.read();
-          if (done) return;
+          if (done) return 'ended';
           parser.feed(decoder.decode(value, { stream: true }));
         }
       } catch {
-        // Aborted at close.
+        // Aborted at close, or the connection failed.
+        return 'broken';
       }
     })();
   }

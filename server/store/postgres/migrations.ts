@@ -157,6 +157,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX agent_records_received ON agent_records (received_at);
     `,
   },
+  {
+    version: 4,
+    name: 'a stamp on agent telemetry state, so server instances never overwrite a newer one',
+    up: `
+      ALTER TABLE agent_devices ADD COLUMN state_stamp text NOT NULL DEFAULT '';
+    `,
+  },
 ];
 
 /**

@@ -1,19 +1,41 @@
 import type Database from 'better-sqlite3';
-import type { AgentDeviceRecord, AgentIngestUpdate, AgentStore } from '../../agents.ts';
+import { latestPerDevice, newStateStamp, type AgentDeviceRecord, type AgentIngestUpdate, type AgentStore, type NewAgentDevice, type SavedIngest } from '../../agents.ts';
 import { agentFromRow, type AgentRow } from '../../rows.ts';
+
+interface SaveParameters {
+  deviceId: string;
+  lastSeenAt: number;
+  state: string;
+  basedOn: string;
+  newStamp: string;
+}
+
+interface SaveResult {
+  state_stamp: string;
+  is_saved: 0 | 1;
+  revoked_at: number | null;
+}
 
 export class SqliteAgents implements AgentStore {
   readonly #isSeen: Database.Statement<[string], number>;
-  readonly #save: Database.Statement<[number, string, string]>;
+  readonly #save: Database.Statement<[SaveParameters], SaveResult>;
   readonly #mark: Database.Statement<[string, string, number]>;
 
   constructor(private readonly db: Database.Database) {
     this.#isSeen = db.prepare<[string], number>('SELECT 1 FROM agent_records WHERE record_id = ?').pluck();
-    this.#save = db.prepare<[number, string, string]>('UPDATE agent_devices SET last_seen_at = ?, telemetry_state = ? WHERE device_id = ?');
+    // The same rule as PostgreSQL's: last seen only moves forward, a state only replaces the one it came from.
+    this.#save = db.prepare<[SaveParameters], SaveResult>(
+      `UPDATE agent_devices SET
+         last_seen_at = max(coalesce(last_seen_at, @lastSeenAt), @lastSeenAt),
+         telemetry_state = CASE WHEN state_stamp = @basedOn THEN @state ELSE telemetry_state END,
+         state_stamp = CASE WHEN state_stamp = @basedOn THEN @newStamp ELSE state_stamp END
+       WHERE device_id = @deviceId
+       RETURNING state_stamp, state_stamp = @newStamp AS is_saved, revoked_at`,
+    );
     this.#mark = db.prepare<[string, string, number]>('INSERT OR IGNORE INTO agent_records (record_id, device_id, received_at) VALUES (?, ?, ?)');
   }
 
-  async create(device: AgentDeviceRecord): Promise<void> {
+  async create(device: NewAgentDevice): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO agent_devices (device_id, org_id, site_id, secret_hash, enrollment_token_id, enrolled_at, revoked_at, last_seen_at, telemetry_state)
@@ -32,13 +54,16 @@ export class SqliteAgents implements AgentStore {
     return new Set(recordIds.filter((id) => this.#isSeen.get(id) === undefined));
   }
 
-  async saveIngest(updates: readonly AgentIngestUpdate[]): Promise<void> {
-    if (updates.length === 0) return;
-    this.db.transaction(() => {
-      for (const update of updates) {
-        this.#save.run(update.lastSeenAt, JSON.stringify(update.telemetryState), update.deviceId);
-        for (const id of update.recordIds) this.#mark.run(id, update.deviceId, update.lastSeenAt);
+  async saveIngest(updates: readonly AgentIngestUpdate[]): Promise<SavedIngest[]> {
+    if (updates.length === 0) return [];
+    return this.db.transaction(() => {
+      const saved: SavedIngest[] = [];
+      for (const u of latestPerDevice(updates)) {
+        const row = this.#save.get({ deviceId: u.deviceId, lastSeenAt: u.lastSeenAt, state: JSON.stringify(u.telemetryState), basedOn: u.basedOnStamp, newStamp: newStateStamp() });
+        if (row) saved.push({ deviceId: u.deviceId, isSaved: row.is_saved === 1, stateStamp: row.state_stamp, revokedAt: row.revoked_at ?? undefined });
       }
+      for (const update of updates) for (const id of update.recordIds) this.#mark.run(id, update.deviceId, update.lastSeenAt);
+      return saved;
     }).immediate();
   }
 
