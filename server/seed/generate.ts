@@ -66,6 +66,7 @@ export function generateDataset(options: DatasetOptions): Dataset {
 
   const dataset: Dataset = {
     orgs: [], sites: [], devices: [], alerts: [], runbooks: [], runs: [], risks: [], incidents: [], timeline: [], users: [],
+    runbook_versions: [], doc_updates: [],
   };
   for (let index = 0; index < options.orgs; index++) {
     // One stream per org and concern: raising the risk count leaves devices and ids unchanged.

@@ -1,4 +1,5 @@
 import type { CollectionName } from '../../shared/schema/collections.ts';
+import type { CollabParentCollection } from '../../shared/schema/doc-update.ts';
 import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
 import type { PushRow, Replicated } from '../../shared/sync/protocol.ts';
 import type { Principal, Scope } from '../auth/principal.ts';
@@ -65,6 +66,20 @@ export interface ChangeBatch {
 
 export type ChangeListener = (batch: ChangeBatch) => void;
 
+/** One collaborative text: the Yjs updates (doc_updates) of one runbook's body or incident's review. */
+export interface CollabTextKey {
+  orgId: string;
+  targetCollection: CollabParentCollection;
+  targetId: string;
+}
+
+/**
+ * Decides a compaction from the live updates of one text, in commit order: the doc_updates to
+ * write (a snapshot first, then tombstones of what it merged), or undefined to write nothing.
+ * Synchronous: it runs inside the store's transaction, under the text's lock.
+ */
+export type CompactionPlanner = (liveUpdates: readonly StoredDocument[]) => readonly StoredDocument[] | undefined;
+
 /** A pull whose checkpoint predates purged tombstones would silently miss deletions. */
 export class ResyncRequiredError extends Error {
   constructor(readonly orgId: string) {
@@ -96,6 +111,14 @@ export interface Store {
   getMany(collection: CollectionName, ids: readonly string[]): Promise<StoredDocument[]>;
   /** Loads documents without conflict checks: seeding an empty database. */
   insertMany(collection: CollectionName, documents: readonly StoredDocument[]): Promise<void>;
+  /** How many live updates a text has, by the site they carry (null: none). */
+  countLiveUpdates(key: CollabTextKey): Promise<Map<string | null, number>>;
+  /**
+   * Compacts one text in one transaction: reads its live updates, asks `plan`, writes what it
+   * returns (audited as `principal`'s). Never runs for one text on two instances at once: the
+   * second skips (the first merges what it would have). Returns how many documents it wrote.
+   */
+  compactText(principal: Principal, key: CollabTextKey, plan: CompactionPlanner): Promise<number>;
   /** Removes tombstones written before `writtenBefore`; returns how many were purged. */
   purgeTombstones(writtenBefore: Date): Promise<number>;
   countDocuments(): Promise<number>;

@@ -1,5 +1,7 @@
-import { authorizeWrite, canRead, type DocumentState } from '../../shared/auth/permissions.ts';
+import { authorizeWrite, canRead, type DocumentState, type WriteContext } from '../../shared/auth/permissions.ts';
 import type { CollectionName } from '../../shared/schema/collections.ts';
+import { COLLAB_PARENT_COLLECTIONS } from '../../shared/schema/doc-update.ts';
+import { runbookVersionId } from '../../shared/runbook/version-id.ts';
 import type { PushRow } from '../../shared/sync/protocol.ts';
 import type { Principal, Scope } from '../auth/principal.ts';
 import type { RowAuthorizer, Store, StoredDocument } from '../store/store.ts';
@@ -12,8 +14,9 @@ export function readScope(principal: Principal, collection: CollectionName): Sco
 }
 
 /**
- * The per-row write rule of a push: the shared role rules, fed with the related documents
- * they need (the runbooks of pushed runs), looked up before the write transaction.
+ * The per-row write rule of a push: the shared role rules, fed with what they need (runbooks
+ * of pushed runs and versions, the ids versions must have, the runbooks and incidents whose
+ * text doc updates edit), looked up before the write transaction.
  */
 export async function writeAuthorizer(
   store: Store,
@@ -22,10 +25,7 @@ export async function writeAuthorizer(
   rows: readonly PushRow<StoredDocument>[],
 ): Promise<RowAuthorizer> {
   if (principal.kind === 'system') return () => undefined;
-  const runbookIds = collection === 'runs' ? [...new Set(rows.map((r) => String(r.newDocumentState['runbookId'] ?? '')))] : [];
-  const runbooks = new Map(
-    (await store.getMany('runbooks', runbookIds)).filter((r) => !r._deleted).map((r) => [r.id, { orgId: r.orgId, status: String(r['status']) }]),
-  );
+  const context = await writeContext(store, collection, rows.map((row) => row.newDocumentState));
   const actor = { userId: principal.id, memberships: principal.memberships ?? [] };
   return (before, after) => {
     const decision = authorizeWrite({
@@ -33,8 +33,28 @@ export async function writeAuthorizer(
       collection,
       before: before as DocumentState | undefined,
       after: after as DocumentState,
-      context: { runbooks },
+      context,
     });
     return decision.allowed ? undefined : { reason: decision.reason, ...(decision.field === undefined ? {} : { field: decision.field }) };
   };
+}
+
+async function writeContext(store: Store, collection: CollectionName, documents: readonly StoredDocument[]): Promise<WriteContext> {
+  const referenced = (field: string) => [...new Set(documents.flatMap((d) => (typeof d[field] === 'string' ? [d[field]] : [])))];
+  const runbookIds = collection === 'runs' || collection === 'runbook_versions' ? referenced('runbookId') : [];
+  const runbooks = new Map(
+    (await store.getMany('runbooks', runbookIds)).filter((r) => !r._deleted).map((r) => [r.id, { orgId: r.orgId, status: String(r['status']) }]),
+  );
+  const runbookVersionIds = new Map<string, string>();
+  if (collection === 'runbook_versions') {
+    for (const d of documents) runbookVersionIds.set(`${String(d['runbookId'])}/${String(d['version'])}`, await runbookVersionId(String(d['runbookId']), Number(d['version'])));
+  }
+  const collabParents = new Map<string, DocumentState>();
+  if (collection === 'doc_updates') {
+    for (const parentCollection of COLLAB_PARENT_COLLECTIONS) {
+      const ids = [...new Set(documents.filter((d) => d['targetCollection'] === parentCollection).map((d) => String(d['targetId'])))];
+      for (const parent of await store.getMany(parentCollection, ids)) collabParents.set(parent.id, parent as DocumentState);
+    }
+  }
+  return { runbooks, runbookVersionIds, collabParents };
 }

@@ -5,6 +5,7 @@ import { withoutLocalFields } from '../../shared/sync/document.ts';
 import { PUSH_MAX_ROWS } from '../../shared/sync/protocol.ts';
 import { ApiError, invalidInput, parseInput } from '../http/errors.ts';
 import type { StoredDocument } from '../store/store.ts';
+import { checkTextUpdate } from '../collab/update-validation.ts';
 import type { PushRow } from '../../shared/sync/protocol.ts';
 
 const PushRowShape = v.strictObject({
@@ -41,5 +42,6 @@ export function parseReplicatedDocument(collection: CollectionName, input: Recor
   }
   const result = v.safeParse(COLLECTIONS[collection].schema, entity);
   if (!result.success) throw invalidInput(where, result.issues);
+  if (collection === 'doc_updates') checkTextUpdate((result.output as Record<string, unknown>)['update'], where);
   return { ...(result.output as Record<string, unknown>), _deleted: _deleted === true } as StoredDocument;
 }

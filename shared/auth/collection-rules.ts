@@ -16,6 +16,8 @@ export interface WriteRequest {
   /** Content fields whose value changed (bookkeeping fields left out); every set field for a create. */
   changed: readonly string[];
   context: WriteContext;
+  /** Whether the actor may edit another document (as stored): for rights that follow a parent's. */
+  mayEdit(collection: CollectionName, document: DocumentState): WriteDecision;
 }
 
 export interface CollectionRules {
@@ -159,6 +161,50 @@ const runProgressOnly: Check = (request) => {
 const stepResultsAppendOnly = appendOnly('stepResults', 'step results');
 
 // ---------------------------------------------------------------------------------------------
+// Runbook versions: frozen at approval, by the approver. A run names its version by number.
+
+const VERSIONS_FROZEN = 'approved versions are frozen: approve the runbook again to make a new version';
+
+/** A version written offline may reach the server before its runbook does: only a known runbook of another organization is refused. */
+const versionOfOwnRunbook: Check = (request) => {
+  const runbookId = request.after['runbookId'];
+  const runbook = typeof runbookId === 'string' ? request.context.runbooks.get(runbookId) : undefined;
+  return runbook !== undefined && runbook.orgId !== request.after.orgId ? deny('this runbook does not exist in the organization', 'runbookId') : undefined;
+};
+
+/** One document per runbook and number: two approvals of the same version cannot both stand. */
+const versionIdDerived: Check = (request) => {
+  const expected = request.context.runbookVersionIds?.get(`${String(request.after['runbookId'])}/${String(request.after['version'])}`);
+  return expected === undefined || expected === request.after.id ? undefined : deny('a runbook version has the id runbookVersionId(runbookId, version)', 'id');
+};
+
+// ---------------------------------------------------------------------------------------------
+// Collaborative text: a Yjs update is written by whoever may edit its parent, and never changes.
+
+const PARENT_NOUNS: Record<string, string> = { runbooks: 'runbook', incidents: 'incident' };
+const UPDATES_IMMUTABLE = 'text updates are immutable: an edit is a new update';
+const UPDATES_COMPACTED_BY_SERVER = 'only the server removes text updates, when it compacts them into a snapshot';
+
+/**
+ * The same right as editing the runbook or incident. A parent the server has not received yet
+ * (created offline, its push still on the way) is judged as a new one: technicians and up.
+ */
+const mayEditParent: Check = (request) => {
+  const collection = request.after['targetCollection'];
+  if (collection !== 'runbooks' && collection !== 'incidents') return deny('targetCollection must be runbooks or incidents', 'targetCollection');
+  const noun = PARENT_NOUNS[collection] ?? collection;
+  const parent = request.context.collabParents?.get(String(request.after['targetId']));
+  if (parent === undefined) return isAtLeast(request.role, 'technician') ? undefined : deny(`staff cannot edit the text of a ${noun}`, 'targetId');
+  if (parent.orgId !== request.after.orgId) return deny(`this ${noun} does not exist in the organization`, 'targetId');
+  if (parent._deleted) return deny(`this ${noun} was deleted`, 'targetId');
+  const decision = request.mayEdit(collection, parent);
+  if (!decision.allowed) return deny(`you cannot edit this ${noun}: ${decision.reason}`, 'targetId');
+  const siteId = collection === 'incidents' ? parent.siteId : undefined;
+  if (request.after.siteId === siteId) return undefined;
+  return deny(siteId === undefined ? "a runbook's text has no siteId" : "siteId must be the incident's site", 'siteId');
+};
+
+// ---------------------------------------------------------------------------------------------
 // Risks, incidents, timeline, users.
 
 const riskRegisterDenial = (role: Role) =>
@@ -218,5 +264,15 @@ export const COLLECTION_RULES: Record<CollectionName, CollectionRules> = {
     create: nobody(USERS_ELSEWHERE),
     update: nobody(USERS_ELSEWHERE),
     delete: nobody(USERS_ELSEWHERE),
+  },
+  runbook_versions: {
+    create: atLeast('manager', 'only managers and admins approve runbooks', mustBeActor('approvedBy'), versionOfOwnRunbook, versionIdDerived),
+    update: nobody(VERSIONS_FROZEN),
+    delete: nobody(VERSIONS_FROZEN),
+  },
+  doc_updates: {
+    create: anyone(mayEditParent),
+    update: nobody(UPDATES_IMMUTABLE),
+    delete: nobody(UPDATES_COMPACTED_BY_SERVER),
   },
 };

@@ -40,6 +40,8 @@ const RISK = uuidv7();
 const INCIDENT = uuidv7();
 const TIMELINE_ENTRY = uuidv7();
 const USER_ENTRY = uuidv7();
+const RUNBOOK_VERSION = uuidv7();
+const DOC_UPDATE = uuidv7();
 const STEP_1 = uuidv7();
 const STEP_2 = uuidv7();
 
@@ -55,6 +57,7 @@ const CONTEXT: WriteContext = {
     [RUNBOOK, { orgId: ORG, status: 'draft' }],
     [OTHER_ORG_RUNBOOK, { orgId: OTHER_ORG, status: 'approved' }],
   ]),
+  collabParents: new Map([[INCIDENT, { id: INCIDENT, orgId: ORG, siteId: SITE, status: 'triage', _deleted: false }]]),
 };
 
 function actor(role: Role, siteIds: Membership['siteIds'] = [SITE, SECOND_SITE]): Actor {
@@ -113,10 +116,19 @@ const ENTITIES: { [C in CollectionName]: (orgId: string) => EntityOf<C> } = {
   users: (orgId) => ({
     id: USER_ENTRY, orgId, updatedAt: T0, userId: USER, name: 'Rita Alves', email: 'rita@example.org', role: 'technician', siteIds: [],
   }),
+  runbook_versions: (orgId) => ({
+    id: RUNBOOK_VERSION, orgId, updatedAt: T0, runbookId: APPROVED_RUNBOOK, version: 3, title: 'Replace a receipt printer', summary: '',
+    tags: [], steps: [{ id: STEP_1, instruction: 'Power off the terminal' }], body: 'Keep the old printer until the test receipt prints.',
+    approvedBy: USER, approvedAt: T0,
+  }),
+  doc_updates: (orgId) => ({
+    id: DOC_UPDATE, orgId, siteId: SITE, updatedAt: T0, targetCollection: 'incidents', targetId: INCIDENT, field: 'review', update: 'AQIDBA==',
+  }),
 };
 
 function state(entity: EntityOf<CollectionName>, deleted = false): DocumentState {
-  return { ...entity, _deleted: deleted };
+  // A schema's optional siteId infers as `string | undefined`; documents here always set or omit it.
+  return { ...entity, _deleted: deleted } as DocumentState;
 }
 
 function documentOf(collection: CollectionName, orgId = ORG): DocumentState {
@@ -190,6 +202,14 @@ const EDITS: Record<CollectionName, { own: Edit; restricted: Edit }> = {
   users: {
     own: { description: 'rename', apply: (d) => ({ ...d, name: 'Rita M. Alves' }) },
     restricted: { description: 'promote', apply: (d) => ({ ...d, role: 'admin' }) },
+  },
+  runbook_versions: {
+    own: { description: 'rewrite the frozen text', apply: (d) => ({ ...d, body: 'Throw the old printer away.' }) },
+    restricted: { description: 'renumber', apply: (d) => ({ ...d, version: 4 }) },
+  },
+  doc_updates: {
+    own: { description: 'rewrite the update', apply: (d) => ({ ...d, update: 'BQYHCA==' }) },
+    restricted: { description: 'retarget', apply: (d) => ({ ...d, targetId: uuidv7() }) },
   },
 };
 
@@ -265,6 +285,19 @@ const EXPECTED: Record<CollectionName, Record<Role, Row>> = {
     manager:     ['deny',  'deny',  'deny',  'deny',  'n/a',   'deny',  'deny'],
     admin:       ['deny',  'deny',  'deny',  'deny',  'n/a',   'deny',  'deny'],
   },
+  runbook_versions: {
+    staff:       ['deny',  'deny',  'deny',  'deny',  'n/a',   'deny',  'deny'],
+    technician:  ['deny',  'deny',  'deny',  'deny',  'n/a',   'deny',  'deny'],
+    manager:     ['allow', 'deny',  'deny',  'deny',  'n/a',   'deny',  'deny'],
+    admin:       ['allow', 'deny',  'deny',  'deny',  'n/a',   'deny',  'deny'],
+  },
+  // The review of a triaged incident at the actor's site.
+  doc_updates: {
+    staff:       ['deny',  'deny',  'deny',  'deny',  'deny',  'deny',  'deny'],
+    technician:  ['allow', 'deny',  'deny',  'deny',  'deny',  'deny',  'deny'],
+    manager:     ['allow', 'deny',  'deny',  'deny',  'deny',  'deny',  'deny'],
+    admin:       ['allow', 'deny',  'deny',  'deny',  'deny',  'deny',  'deny'],
+  },
 };
 
 /** The boundary scenarios are decided before any role rule, and name the field that crossed it. */
@@ -305,7 +338,7 @@ const MATRIX = COLLECTION_NAMES.flatMap((collection) =>
 
 describe('authorizeWrite matrix', () => {
   it('covers every role, collection and scenario that applies', () => {
-    expect(MATRIX).toHaveLength(264);
+    expect(MATRIX).toHaveLength(316);
   });
 
   it.each(MATRIX)('$role: $scenario in $collection → $expected', ({ collection, role, scenario, expected }) => {
@@ -346,6 +379,8 @@ describe('canRead', () => {
     incidents: ['staff', 'technician', 'manager', 'admin'],
     timeline: ['staff', 'technician', 'manager', 'admin'],
     users: ['staff', 'technician', 'manager', 'admin'],
+    runbook_versions: ['staff', 'technician', 'manager', 'admin'],
+    doc_updates: ['staff', 'technician', 'manager', 'admin'],
   };
   const cells = COLLECTION_NAMES.flatMap((collection) => ROLES.map((role) => ({ collection, role, expected: READERS[collection].includes(role) })));
 

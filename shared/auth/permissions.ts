@@ -23,6 +23,8 @@ const READ_MINIMUM: Record<CollectionName, Role> = {
   incidents: 'staff',
   timeline: 'staff',
   users: 'staff',
+  runbook_versions: 'staff',
+  doc_updates: 'staff',
 };
 
 export function canRead(role: Role, collection: CollectionName): boolean {
@@ -51,7 +53,16 @@ export function authorizeWrite(input: {
   const kind = writeKind(before, after);
   // A restored tombstone is judged as a new document: its old content grants nothing.
   const live = kind === 'create' ? undefined : before;
-  const request: WriteRequest = { actor, role: membership.role, before: live, after, changed: changedFields(live, after), context };
+  const request: WriteRequest = {
+    actor,
+    role: membership.role,
+    before: live,
+    after,
+    changed: changedFields(live, after),
+    context,
+    // "May edit it" is an edit that changes nothing: every boundary and role rule, no field rule.
+    mayEdit: (parentCollection, parent) => authorizeWrite({ actor, collection: parentCollection, before: parent, after: parent, context }),
+  };
   const rules = COLLECTION_RULES[collection];
   if (kind === 'create') return rules.create(request);
   if (kind === 'update') return rules.update(request);
@@ -60,9 +71,14 @@ export function authorizeWrite(input: {
   return deletion.allowed && request.changed.length > 0 ? rules.update(request) : deletion;
 }
 
-/** Both where the document was and where it goes must be within the actor's sites. */
+/**
+ * Both where the document was and where it goes must be within the actor's sites. A document of
+ * a site-scoped collection without a site (only where its schema allows it: a runbook's text)
+ * belongs to the whole organization, as the store's scope treats it; its rules decide alone.
+ */
 function siteDenial(collection: CollectionName, membership: Membership, before: DocumentState | undefined, after: DocumentState): Denial | undefined {
   if (collection === 'sites' && after.siteId !== after.id) return deny("a site's siteId must be its own id", 'siteId');
-  const isReachable = reachesSite(membership, after.siteId) && (before === undefined || reachesSite(membership, before.siteId));
+  const reaches = (document: DocumentState) => document.siteId === undefined || reachesSite(membership, document.siteId);
+  const isReachable = reaches(after) && (before === undefined || reaches(before));
   return isReachable ? undefined : deny('outside your sites', 'siteId');
 }

@@ -7,8 +7,12 @@ export type Denial = { allowed: false; reason: string; field?: string };
 export type WriteDecision = { allowed: true } | Denial;
 
 export interface WriteContext {
-  /** runbooks referenced by the pushed runs, looked up by the server beforehand */
+  /** runbooks referenced by the pushed runs and runbook versions, looked up by the server beforehand */
   runbooks: ReadonlyMap<string, { orgId: string; status: string }>;
+  /** the id each pushed runbook version must have, by `${runbookId}/${version}` (runbookVersionId) */
+  runbookVersionIds?: ReadonlyMap<string, string>;
+  /** runbooks and incidents whose text the pushed doc updates edit, as stored, tombstones included */
+  collabParents?: ReadonlyMap<string, DocumentState>;
 }
 
 export const ALLOWED: WriteDecision = { allowed: true };

@@ -1,11 +1,13 @@
 import type * as v from 'valibot';
 import { Alert } from './alert.ts';
 import { Device } from './device.ts';
+import { DocUpdate } from './doc-update.ts';
 import { Incident } from './incident.ts';
 import { Org } from './org.ts';
 import { Risk } from './risk.ts';
 import { Run } from './run.ts';
 import { Runbook } from './runbook.ts';
+import { RunbookVersion } from './runbook-version.ts';
 import { Site } from './site.ts';
 import { TimelineEntry } from './timeline.ts';
 import { UserEntry } from './user.ts';
@@ -24,7 +26,7 @@ const define = <TSchema extends EntitySchema>(d: CollectionDefinition<TSchema>) 
 
 /**
  * Every replicated collection, by its plural name. The free RxDB edition opens at most 13
- * collections per database: keep this list (plus Yjs updates) under that ceiling.
+ * collections per database: keep this list under that ceiling.
  */
 export const COLLECTIONS = {
   orgs: define({ schema: Org, isSiteScoped: false, indexes: [] }),
@@ -37,6 +39,9 @@ export const COLLECTIONS = {
   incidents: define({ schema: Incident, isSiteScoped: true, indexes: ['status'] }),
   timeline: define({ schema: TimelineEntry, isSiteScoped: true, indexes: ['incidentId'] }),
   users: define({ schema: UserEntry, isSiteScoped: false, indexes: ['userId'] }),
+  runbook_versions: define({ schema: RunbookVersion, isSiteScoped: false, indexes: ['runbookId'] }),
+  /** Site-scoped where they carry a site (incident reviews); a runbook's text is organization-wide. */
+  doc_updates: define({ schema: DocUpdate, isSiteScoped: true, indexes: ['targetId'] }),
 } as const;
 
 export type Collections = typeof COLLECTIONS;

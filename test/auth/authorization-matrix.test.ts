@@ -38,6 +38,8 @@ const READS: Record<CollectionName, readonly [admin: Readable, manager: Readable
   incidents:  ['org A',   'org A',   'org A',    'S1 of org A'],
   timeline:   ['org A',   'org A',   'org A',    'S1 of org A'],
   users:      ['org A',   'org A',   'org A',    'org A'],
+  runbook_versions: ['org A', 'org A', 'org A',  'org A'],
+  doc_updates: ['org A',  'org A',   'org A',    'S1 of org A'],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -173,16 +175,44 @@ const WRITES: { [C in CollectionName]: Record<PushActionName<C>, Row> } = {
     'delete an entry':                          [N,   N,      N,   N],
     'move an entry org A → B':                  [N,   N,      N,   N],
   },
+  runbook_versions: {
+    'freeze a version of an approved runbook (signed by self)': [Y, Y, N, N],
+    "freeze a version in a colleague's name":   [N,   N,      N,   N],
+    // Two approvals of one number must meet on one document: the id is derived from both.
+    'freeze a version under an id of its own':  [N,   N,      N,   N],
+    "freeze a version of org B's runbook":      [N,   N,      N,   N],
+    'freeze a version in org B':                [N,   N,      N,   N],
+    'rewrite a frozen version':                 [N,   N,      N,   N],
+    'delete a frozen version':                  [N,   N,      N,   N],
+  },
+  // A text update takes the right to edit its runbook or incident; it never changes afterwards.
+  doc_updates: {
+    'write the text of a draft runbook':        [Y,   Y,      Y,   N],
+    'write the text of an approved runbook':    [Y,   Y,      N,   N],
+    // Created offline, its runbook's push still on the way: judged as the text of a new draft.
+    'write the text of a runbook not on the server yet': [Y, Y, Y, N],
+    "write the text of org B's runbook":        [N,   N,      N,   N],
+    'write the text of a runbook in org B':     [N,   N,      N,   N],
+    'write the text of a deleted runbook':      [N,   N,      N,   N],
+    'write the review of an incident at S1':    [Y,   Y,      Y,   N],
+    'write the review of an incident at S2':    [Y,   Y,      Y,   N],
+    'write the review of an incident at S2 as if at S1': [N, N,   N,   N],
+    'write the review of an incident in org B': [N,   N,      N,   N],
+    'rewrite an update':                        [N,   N,      N,   N],
+    'delete an update':                         [N,   N,      N,   N],
+    'move an update S1 → S2':                   [N,   N,      N,   N],
+    'move an update org A → B':                 [N,   N,      N,   N],
+  },
 };
 
 /**
  * Every cell below bumps this when it runs its assertions; the last test checks the total, so a
  * table emptied by accident (or cells silently skipped) fails instead of passing vacuously.
- * 10 collections × 4 roles for pulls and for forged checkpoints; 382 write cells (WRITES less its
- * n/a cells); 2 × 47 probes by id (org B for everyone; staff also S2 and org A's risks); 4 × 26 stream
+ * 12 collections × 4 roles for pulls and for forged checkpoints; 466 write cells (WRITES less its
+ * n/a cells); 2 × 56 probes by id (org B for everyone; staff also S2 and org A's risks); 4 × 31 stream
  * cells, plus one "nothing unreadable" cell per role.
  */
-const MINIMUM_CELLS = 40 + 40 + 382 + 2 * 47 + 104 + 4;
+const MINIMUM_CELLS = 48 + 48 + 466 + 2 * 56 + 124 + 4;
 let cellsAsserted = 0;
 
 // ---------------------------------------------------------------------------------------------
@@ -200,10 +230,13 @@ afterAll(async () => {
   await world?.server.dispose();
 });
 
-/** Whether the READS table lets a role see this document. */
+/**
+ * Whether the READS table lets a role see this document. A document of a site-scoped collection
+ * without a site (a runbook's text) belongs to the whole organization: every site sees it.
+ */
 function isReadable(readable: Readable, document: { orgId: string; siteId?: unknown }): boolean {
   if (readable === 'nothing' || document.orgId !== world.orgA) return false;
-  return readable === 'org A' || document.siteId === world.s1;
+  return readable === 'org A' || document.siteId === world.s1 || document.siteId === undefined;
 }
 
 const ids = (documents: readonly { id: string }[]): string[] => documents.map((d) => d.id).sort();
@@ -426,6 +459,12 @@ async function changeAt(collection: CollectionName, where: Where): Promise<{ nex
       return { next: make.timelineEntry(orgId, siteId, by) };
     case 'users':
       return { next: make.userEntry(orgId, uuidv7()) };
+    case 'runbook_versions':
+      return { next: await make.runbookVersion(orgId, orgId === world.orgA ? world.runbooks.approvedA : world.runbooks.approvedB, by) };
+    case 'doc_updates': {
+      const incidentId = where === 'S2' ? world.seeded.incidents.a2 : where === 'org B' ? world.seeded.incidents.b : world.seeded.incidents.a1;
+      return { next: make.incidentReview(orgId, siteId, incidentId ?? '') };
+    }
   }
 }
 

@@ -164,6 +164,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE agent_devices ADD COLUMN state_stamp text NOT NULL DEFAULT '';
     `,
   },
+  {
+    version: 5,
+    name: 'live collaborative-text updates by the text they edit',
+    up: `
+      -- Compaction counts and reads one text's live updates (the queries of postgres-store.ts
+      -- use this expression). Their bodies are schema-checked JSON, so the cast never fails.
+      CREATE INDEX documents_live_text_updates ON documents (((body::jsonb) ->> 'targetId'))
+        WHERE collection = 'doc_updates' AND NOT deleted;
+    `,
+  },
 ];
 
 /**

@@ -12,6 +12,8 @@ import {
   ResyncRequiredError,
   type ChangeBatch,
   type ChangeListener,
+  type CollabTextKey,
+  type CompactionPlanner,
   type PullPage,
   type PushOptions,
   type PushResult,
@@ -90,6 +92,8 @@ export class PostgresStore implements Store {
   readonly #now: () => number;
   readonly #channel: string;
   readonly #auditLockKey: string;
+  /** Advisory lock names of texts being compacted are per schema, like everything else here. */
+  readonly #textLockPrefix: string;
   readonly #listeners = new ChangeListeners();
   readonly #feed: OrderedChangeFeed;
   readonly #listener: ChangeListenerConnection;
@@ -100,6 +104,7 @@ export class PostgresStore implements Store {
     this.#now = now;
     this.#channel = channelFor(schema);
     this.#auditLockKey = advisoryKey(`outpost audit ${schema}`);
+    this.#textLockPrefix = `outpost text ${schema}`;
     this.users = new PostgresUsers(pool);
     this.sessions = new PostgresSessions(pool);
     this.throttle = new PostgresThrottle(pool);
@@ -221,17 +226,48 @@ export class PostgresStore implements Store {
       await appendAudit(db, audit);
       return { conflicts, rejected, written, ranges };
     });
-    await this.#announce(collection, result.ranges, false);
-    await Promise.all(
-      [...result.ranges].map(([orgId, range]) =>
-        this.#feed.deliver({
-          kind: 'written',
-          fromSeq: range.fromSeq,
-          batch: { collection, orgId, documents: result.written.filter((d) => d.orgId === orgId), seq: range.toSeq },
-        }),
-      ),
-    );
+    await this.#publishWritten(collection, result.ranges, result.written);
     return { conflicts: result.conflicts, rejected: result.rejected, written: result.written.length };
+  }
+
+  async countLiveUpdates(key: CollabTextKey): Promise<Map<string | null, number>> {
+    const { rows } = await this.#pool.query<{ site_id: string | null; count: number }>(
+      `SELECT site_id, count(*) AS count FROM documents WHERE ${LIVE_UPDATES_OF_TEXT} GROUP BY site_id`,
+      [key.targetId, key.orgId, key.targetCollection],
+    );
+    return new Map(rows.map((row) => [row.site_id, row.count]));
+  }
+
+  async compactText(principal: Principal, key: CollabTextKey, plan: CompactionPlanner): Promise<number> {
+    const result = await inTransaction(this.#pool, async (db) => {
+      // One compactor per text across instances: a second one skips rather than waits, as the
+      // first merges everything the second would have. Held until commit.
+      const lock = await db.query<{ isLocked: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS "isLocked"', [
+        advisoryKey(`${this.#textLockPrefix} ${key.targetCollection}/${key.targetId}`),
+      ]);
+      if (lock.rows[0]?.isLocked !== true) return undefined;
+      // Read committed, after the lock: an earlier compaction of this text is visible here.
+      const live = await db.query<{ body: string }>(`SELECT body FROM documents WHERE ${LIVE_UPDATES_OF_TEXT} ORDER BY seq`, [
+        key.targetId,
+        key.orgId,
+        key.targetCollection,
+      ]);
+      const documents = plan(live.rows.map((row) => decodeDocument(row.body, false))) ?? [];
+      if (documents.length === 0) return undefined;
+      if (documents.some((d) => d.orgId !== key.orgId)) throw new Error('a compaction writes only in the organization of its text');
+      await takeAuditWriterLock(db, this.#auditLockKey);
+      const lastSeq = await lockOrganizations(db, [key.orgId]);
+      const ranges = new Map<string, SeqRange>();
+      const writes = documents.map((document) => ({ document, encoded: encodeDocument(document), seq: takeSeq(lastSeq, ranges, key.orgId), writtenAt: this.#now() }));
+      await upsertDocuments(db, 'doc_updates', writes, true);
+      await saveSequences(db, lastSeq, ranges);
+      const written = writes.map((w) => decodeDocument(w.encoded.body, w.encoded.deleted));
+      await appendAudit(db, written.map((d) => writeAuditEntry(principal, 'doc_updates', d, d._deleted ? 'delete' : 'create', this.#now(), undefined)));
+      return { ranges, written };
+    });
+    if (result === undefined) return 0;
+    await this.#publishWritten('doc_updates', result.ranges, result.written);
+    return result.written.length;
   }
 
   async getMany(collection: CollectionName, ids: readonly string[]): Promise<StoredDocument[]> {
@@ -296,6 +332,20 @@ export class PostgresStore implements Store {
     await this.#listener.stop();
     await this.#feed.idle();
     await this.#pool.end();
+  }
+
+  /** After commit: tells other instances, then this one's listeners (in seq order, through the feed). */
+  async #publishWritten(collection: CollectionName, ranges: ReadonlyMap<string, SeqRange>, written: readonly StoredDocument[]): Promise<void> {
+    await this.#announce(collection, ranges, false);
+    await Promise.all(
+      [...ranges].map(([orgId, range]) =>
+        this.#feed.deliver({
+          kind: 'written',
+          fromSeq: range.fromSeq,
+          batch: { collection, orgId, documents: written.filter((d) => d.orgId === orgId), seq: range.toSeq },
+        }),
+      ),
+    );
   }
 
   async #announce(collection: CollectionName, ranges: ReadonlyMap<string, SeqRange>, isSilent: boolean): Promise<void> {
@@ -364,7 +414,7 @@ export class PostgresStore implements Store {
     const sites = siteFilter(org, collection);
     const { rows } = await db.query<{ seq: number; deleted: boolean; body: string }>(
       `SELECT seq, deleted, body FROM documents
-       WHERE org_id = $1 AND collection = $2 AND seq > $3 ${sites === undefined ? '' : 'AND site_id = ANY($5::text[])'}
+       WHERE org_id = $1 AND collection = $2 AND seq > $3 ${sites === undefined ? '' : `AND ${SITE_IS_VISIBLE('$5')}`}
        ORDER BY seq LIMIT $4`,
       [org.orgId, collection, seq, limit, ...(sites === undefined ? [] : [sites])],
     );
@@ -387,7 +437,7 @@ export class PostgresStore implements Store {
       const sites = siteFilter(org, collection);
       if (sites === undefined) continue;
       const { rows } = await db.query<{ count: number }>(
-        'SELECT count(*) AS count FROM documents WHERE org_id = $1 AND collection = $2 AND seq > $3 AND site_id = ANY($4::text[])',
+        `SELECT count(*) AS count FROM documents WHERE org_id = $1 AND collection = $2 AND seq > $3 AND ${SITE_IS_VISIBLE('$4')}`,
         [org.orgId, collection, positions[org.orgId] ?? 0, sites],
       );
       remaining += rows[0]?.count ?? 0;
@@ -404,6 +454,13 @@ export class PostgresStore implements Store {
     return new Map(rows.map(({ id, ...row }) => [id, row]));
   }
 }
+
+/** The live updates of one text ($1 targetId, $2 orgId, $3 targetCollection), as the partial index has them. */
+const LIVE_UPDATES_OF_TEXT = `collection = 'doc_updates' AND NOT deleted AND (body::jsonb ->> 'targetId') = $1
+  AND org_id = $2 AND (body::jsonb ->> 'targetCollection') = $3`;
+
+/** A document without a site (allowed only where its schema says so) belongs to the whole organization. */
+const SITE_IS_VISIBLE = (sitesParameter: string) => `(site_id IS NULL OR site_id = ANY(${sitesParameter}::text[]))`;
 
 /** The sites a scope limits this collection to, or undefined when it sees the whole organization. */
 function siteFilter(org: ResolvedOrgScope, collection: CollectionName): readonly string[] | undefined {

@@ -148,6 +148,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE agent_devices ADD COLUMN state_stamp TEXT NOT NULL DEFAULT '';
     `,
   },
+  {
+    version: 5,
+    name: 'live collaborative-text updates by the text they edit',
+    up: `
+      -- Compaction counts and reads one text's live updates; the expression and the WHERE match
+      -- the queries of sqlite-store.ts letter for letter, or SQLite will not use the index.
+      CREATE INDEX documents_live_text_updates ON documents (json_extract(body, '$.targetId'))
+        WHERE collection = 'doc_updates' AND deleted = 0;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number {

@@ -12,6 +12,8 @@ import {
   ResyncRequiredError,
   type ChangeBatch,
   type ChangeListener,
+  type CollabTextKey,
+  type CompactionPlanner,
   type PullPage,
   type PushOptions,
   type PushResult,
@@ -159,6 +161,41 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
+  async countLiveUpdates(key: CollabTextKey): Promise<Map<string | null, number>> {
+    const rows = this.#prepare<[string, string, string], { site_id: string | null; count: number }>(
+        `SELECT site_id, count(*) AS count FROM documents WHERE ${LIVE_UPDATES_OF_TEXT} GROUP BY site_id`,
+      )
+      .all(key.targetId, key.orgId, key.targetCollection);
+    return new Map(rows.map((row) => [row.site_id, row.count]));
+  }
+
+  async compactText(principal: Principal, key: CollabTextKey, plan: CompactionPlanner): Promise<number> {
+    // The write lock of an immediate transaction is the text's lock: one writer at a time.
+    const result = this.#db.transaction(() => {
+      const live = this.#prepare<[string, string, string], DocumentRow>(
+          `SELECT id, org_id, seq, revision, deleted, body FROM documents WHERE ${LIVE_UPDATES_OF_TEXT} ORDER BY seq`,
+        )
+        .all(key.targetId, key.orgId, key.targetCollection)
+        .map((row) => decodeDocument(row.body, false));
+      const documents = plan(live) ?? [];
+      const written: StoredDocument[] = [];
+      const seqByOrg = new Map<string, number>();
+      for (const document of documents) {
+        if (document.orgId !== key.orgId) throw new Error('a compaction writes only in the organization of its text');
+        const seq = this.#nextSeq(document.orgId);
+        seqByOrg.set(document.orgId, seq);
+        const encoded = encodeDocument(document);
+        this.#upsert('doc_updates', document, encoded, seq, true);
+        written.push(decodeDocument(encoded.body, encoded.deleted));
+      }
+      const action = (d: StoredDocument) => (d._deleted ? 'delete' : 'create');
+      appendAuditSync(this.#db, written.map((d) => writeAuditEntry(principal, 'doc_updates', d, action(d), this.#now(), undefined)));
+      return { written, seqByOrg };
+    }).immediate();
+    this.#listeners.emit(groupByOrg('doc_updates', result.written, result.seqByOrg));
+    return result.written.length;
+  }
+
   async purgeTombstones(writtenBefore: Date): Promise<number> {
     return this.#db.transaction(() => {
       const cutoff = writtenBefore.getTime();
@@ -263,10 +300,15 @@ export class SqliteStore implements Store {
   }
 }
 
+/** The live updates of one text (targetId, orgId, targetCollection): the partial index's terms. */
+const LIVE_UPDATES_OF_TEXT = `collection = 'doc_updates' AND deleted = 0 AND json_extract(body, '$.targetId') = ?
+  AND org_id = ? AND json_extract(body, '$.targetCollection') = ?`;
+
+/** A document without a site (allowed only where its schema says so) belongs to the whole organization. */
 function siteFilter(org: ResolvedOrgScope, collection: CollectionName): { clause: string; params: string[] } {
   if (org.siteIds === 'all' || !COLLECTIONS[collection].isSiteScoped) return { clause: '', params: [] };
-  if (org.siteIds.length === 0) return { clause: 'AND 0', params: [] };
-  return { clause: `AND site_id IN (${org.siteIds.map(() => '?').join(', ')})`, params: [...org.siteIds] };
+  if (org.siteIds.length === 0) return { clause: 'AND site_id IS NULL', params: [] };
+  return { clause: `AND (site_id IS NULL OR site_id IN (${org.siteIds.map(() => '?').join(', ')}))`, params: [...org.siteIds] };
 }
 
 function groupByOrg(collection: CollectionName, documents: StoredDocument[], seqByOrg: Map<string, number>): ChangeBatch[] {

@@ -1,3 +1,4 @@
+import { uuidv7 } from '../../../shared/id/uuidv7.ts';
 import type { CollectionName } from '../../../shared/schema/collections.ts';
 import type { Role } from '../../../shared/schema/user.ts';
 import type { StoredDocument } from '../../../server/store/store.ts';
@@ -242,7 +243,46 @@ export const PUSH_ACTIONS = {
     'delete an entry': async ({ world, colleague }) => remove(await fixture(world, 'users', make.userEntry(world.orgA, colleague))),
     'move an entry org A → B': async ({ world, actor }) => edit(await fixture(world, 'users', make.userEntry(world.orgA, actor)), { orgId: world.orgB }),
   },
+
+  runbook_versions: {
+    'freeze a version of an approved runbook (signed by self)': async ({ world, actor }) => create(await make.runbookVersion(world.orgA, world.runbooks.approvedA, actor)),
+    "freeze a version in a colleague's name": async ({ world, colleague }) => create(await make.runbookVersion(world.orgA, world.runbooks.approvedA, colleague)),
+    'freeze a version under an id of its own': async ({ world, actor }) =>
+      create({ ...(await make.runbookVersion(world.orgA, world.runbooks.approvedA, actor)), id: uuidv7() }),
+    "freeze a version of org B's runbook": async ({ world, actor }) => create(await make.runbookVersion(world.orgA, world.runbooks.approvedB, actor)),
+    'freeze a version in org B': async ({ world, actor }) => create(await make.runbookVersion(world.orgB, world.runbooks.approvedB, actor)),
+    'rewrite a frozen version': async ({ world, colleague }) =>
+      edit(await fixture(world, 'runbook_versions', await make.runbookVersion(world.orgA, world.runbooks.approvedA, colleague)), { body: 'Skip the test.' }),
+    'delete a frozen version': async ({ world, colleague }) =>
+      remove(await fixture(world, 'runbook_versions', await make.runbookVersion(world.orgA, world.runbooks.approvedA, colleague))),
+  },
+
+  doc_updates: {
+    'write the text of a draft runbook': async ({ world }) => create(make.runbookText(world.orgA, world.runbooks.draftA)),
+    'write the text of an approved runbook': async ({ world }) => create(make.runbookText(world.orgA, world.runbooks.approvedA)),
+    'write the text of a runbook not on the server yet': async ({ world }) => create(make.runbookText(world.orgA, uuidv7())),
+    "write the text of org B's runbook": async ({ world }) => create(make.runbookText(world.orgA, world.runbooks.approvedB)),
+    'write the text of a runbook in org B': async ({ world }) => create(make.runbookText(world.orgB, world.runbooks.approvedB)),
+    'write the text of a deleted runbook': async ({ world }) => {
+      const deleted = await fixture(world, 'runbooks', { ...make.runbook(world.orgA, 'draft'), _deleted: true });
+      return create(make.runbookText(world.orgA, deleted.id));
+    },
+    'write the review of an incident at S1': async ({ world }) => create(make.incidentReview(world.orgA, world.s1, world.seeded.incidents.a1)),
+    'write the review of an incident at S2': async ({ world }) => create(make.incidentReview(world.orgA, world.s2, requireSeeded(world.seeded.incidents.a2))),
+    'write the review of an incident at S2 as if at S1': async ({ world }) => create(make.incidentReview(world.orgA, world.s1, requireSeeded(world.seeded.incidents.a2))),
+    'write the review of an incident in org B': async ({ world }) => create(make.incidentReview(world.orgB, world.siteB, world.seeded.incidents.b)),
+    'rewrite an update': async ({ world }) => edit(await fixture(world, 'doc_updates', make.runbookText(world.orgA, world.runbooks.draftA)), { update: make.yjsInsert('Skip the test.') }),
+    'delete an update': async ({ world }) => remove(await fixture(world, 'doc_updates', make.runbookText(world.orgA, world.runbooks.draftA))),
+    'move an update S1 → S2': async ({ world }) =>
+      moveToS2(await fixture(world, 'doc_updates', make.incidentReview(world.orgA, world.s1, world.seeded.incidents.a1)), world),
+    'move an update org A → B': async ({ world }) => edit(await fixture(world, 'doc_updates', make.runbookText(world.orgA, world.runbooks.draftA)), { orgId: world.orgB }),
+  },
 } satisfies { [C in CollectionName]: Record<string, PushAction> };
+
+function requireSeeded(id: string | undefined): string {
+  if (id === undefined) throw new Error('the world seeds this collection at S2');
+  return id;
+}
 
 export type PushActionName<C extends CollectionName> = keyof (typeof PUSH_ACTIONS)[C] & string;
 
@@ -275,5 +315,10 @@ export function impostor(world: World, collection: CollectionName, id: string, a
       return withId(make.timelineEntry(orgA, s1, actor));
     case 'users':
       return withId(make.userEntry(orgA, actor));
+    case 'runbook_versions':
+      // Its id is someone else's, so it cannot be the derived one: refused either way, revealing nothing.
+      return withId(make.versionDocument(id, orgA, world.runbooks.approvedA, actor, 1));
+    case 'doc_updates':
+      return withId(make.incidentReview(orgA, s1, world.seeded.incidents.a1));
   }
 }

@@ -1,5 +1,9 @@
+import * as Y from 'yjs';
+import { textOf } from '../../../shared/collab/collab-text.ts';
+import { encodeUpdate } from '../../../shared/collab/update-encoding.ts';
 import { uuidv7 } from '../../../shared/id/uuidv7.ts';
-import type { Alert, Device, Incident, Org, Risk, Run, Runbook, Site, TimelineEntry, UserEntry } from '../../../shared/schema/index.ts';
+import { runbookVersionId } from '../../../shared/runbook/version-id.ts';
+import type { Alert, Device, DocUpdate, Incident, Org, Risk, Run, Runbook, RunbookVersion, Site, TimelineEntry, UserEntry } from '../../../shared/schema/index.ts';
 import type { StoredDocument } from '../../../server/store/store.ts';
 
 /**
@@ -170,6 +174,50 @@ export function userEntry(orgId: string, userId: string, role: UserEntry['role']
     email: `sam.${uuidv7().slice(-6)}@outpost.test`,
     role,
     siteIds: [],
+    updatedAt: OPENED_AT,
+  };
+  return live(document);
+}
+
+/** A real Yjs update that inserts `text`. */
+export function yjsInsert(text: string): string {
+  const doc = new Y.Doc();
+  textOf(doc).insert(0, text);
+  return encodeUpdate(Y.encodeStateAsUpdate(doc));
+}
+
+/** An update of a runbook's text: organization-wide, no site. */
+export function runbookText(orgId: string, runbookId: string, text = 'Check the paper roll first.'): StoredDocument {
+  const document: DocUpdate = { id: uuidv7(), orgId, targetCollection: 'runbooks', targetId: runbookId, field: 'body', update: yjsInsert(text), updatedAt: OPENED_AT };
+  return live(document);
+}
+
+/** An update of an incident's review, at the incident's site. */
+export function incidentReview(orgId: string, siteId: string, incidentId: string, text = 'Root cause: a failed switch port.'): StoredDocument {
+  const document: DocUpdate = { id: uuidv7(), orgId, siteId, targetCollection: 'incidents', targetId: incidentId, field: 'review', update: yjsInsert(text), updatedAt: OPENED_AT };
+  return live(document);
+}
+
+let versionNumber = 1;
+
+/** A frozen version of a runbook, under its derived id; each call takes a new number. */
+export async function runbookVersion(orgId: string, runbookId: string, approvedBy: string, version = ++versionNumber): Promise<StoredDocument> {
+  return versionDocument(await runbookVersionId(runbookId, version), orgId, runbookId, approvedBy, version);
+}
+
+export function versionDocument(id: string, orgId: string, runbookId: string, approvedBy: string, version: number): StoredDocument {
+  const document: RunbookVersion = {
+    id,
+    orgId,
+    runbookId,
+    version,
+    title: 'Printer offline',
+    summary: 'Bring a receipt printer back.',
+    tags: ['printer'],
+    steps: [{ id: STEP_1, instruction: 'Check the power and the cable.' }],
+    body: 'Check the paper roll first.',
+    approvedBy,
+    approvedAt: OPENED_AT,
     updatedAt: OPENED_AT,
   };
   return live(document);

@@ -104,6 +104,23 @@ export async function buildWorld(): Promise<World> {
     return { a1: a1.id, b: b.id };
   };
 
+  const versionsToSeed = new Map([
+    [orgA, await make.runbookVersion(orgA, runbooks.approvedA.id, admin.id)],
+    [orgB, await make.runbookVersion(orgB, runbooks.approvedB.id, ORG_B_PERSON)],
+  ]);
+  const versionOfApproved = (orgId: string): StoredDocument => {
+    const version = versionsToSeed.get(orgId);
+    if (!version) throw new Error(`no version to seed in ${orgId}`);
+    return version;
+  };
+  /** Reviews of the incidents at S1, S2 and in org B; and the text of a runbook, which has no site (staff read it too). */
+  const textUpdates = async (): Promise<Seeded> => {
+    const incidentAt = new Map([[s1.id, incidents.a1], [s2.id, incidents.a2], [siteB.id, incidents.b]]);
+    const seeded = await threeSites('doc_updates', (o, s) => make.incidentReview(o, s, incidentAt.get(s) ?? ''));
+    await store.insertMany('doc_updates', [make.runbookText(orgA, runbooks.approvedA.id)]);
+    return seeded;
+  };
+
   const devices = await threeSites('devices', (o, s) => make.device(o, s));
   const incidents = await threeSites('incidents', (o, s) => make.incident(o, s, technician));
   const directoryEntryB = make.userEntry(orgB, ORG_B_PERSON);
@@ -122,6 +139,8 @@ export async function buildWorld(): Promise<World> {
     incidents,
     timeline: await threeSites('timeline', (o, s) => make.timelineEntry(o, s, technician)),
     users: { a1: directoryEntryA.id, b: directoryEntryB.id },
+    runbook_versions: await twoOrgs('runbook_versions', versionOfApproved),
+    doc_updates: await textUpdates(),
   };
 
   return {
