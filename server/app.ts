@@ -18,6 +18,8 @@ import { securityHeaders } from './http/security-headers.ts';
 import { openApiDocument } from './openapi/document.ts';
 import type { Store } from './store/store.ts';
 import { syncRoutes } from './sync/routes.ts';
+import { AwarenessHub } from './collab/awareness-hub.ts';
+import { awarenessRoutes } from './collab/awareness-routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -72,6 +74,9 @@ export function createApp(options: AppOptions): OutpostApp {
 
   app.use('/api/sync/*', signedIn);
   app.route('/api/sync', syncRoutes(store, { heartbeatSeconds: options.streamHeartbeatSeconds, sessions, ...(options.drain ? { shutdown: options.drain.signal } : {}) }));
+
+  app.use('/api/collab/*', signedIn);
+  app.route('/api/collab', awarenessRoutes(store, new AwarenessHub(), { heartbeatSeconds: options.streamHeartbeatSeconds, ...(options.drain ? { shutdown: options.drain.signal } : {}) }));
 
   app.use('/api/admin/*', signedIn);
   app.route('/api/admin/users', adminUserRoutes(store, sessions));

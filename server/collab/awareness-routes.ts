@@ -42,6 +42,7 @@ async function authorizedRoom(store: Store, c: Context<AppEnv>): Promise<string>
  */
 export function awarenessRoutes(store: Store, hub: AwarenessHub, options: AwarenessRouteOptions): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
+  setInterval(() => hub.sweep(), 60_000).unref();
 
   routes.get('/:collection/:id/awareness', async (c) => {
     if (options.shutdown?.aborted) throw new ApiError(503, 'server_draining', 'this server is shutting down: reconnect');
