@@ -126,6 +126,27 @@ const membership = {
   },
 };
 
+/** Presence (cursors, names) of a collaborative text: Yjs awareness updates, base64. */
+function collabAwarenessPath(): JsonObject {
+  const parameters = [{ name: 'collection', in: 'path', required: true, schema: { type: 'string', enum: ['runbooks', 'incidents'] } }, idParameter];
+  const refused = { 400: errorResponse('Invalid collection, id or update'), 401: errorResponse('Not signed in'), 404: errorResponse('No such document within your scope') };
+  return {
+    get: {
+      operationId: 'awarenessStream',
+      summary: 'Server-sent "awareness" events: the live states of everyone on this text, then every update',
+      parameters,
+      responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...refused },
+    },
+    post: {
+      operationId: 'publishAwareness',
+      summary: "Publish this editor's awareness state (one client); the server stamps the signed-in user's name",
+      parameters,
+      requestBody: jsonBody({ type: 'object', required: ['update'], additionalProperties: false, properties: { update: { type: 'string', format: 'byte', maxLength: 21852 } } }),
+      responses: { 204: { description: 'Relayed' }, ...refused },
+    },
+  };
+}
+
 function accountPaths(): JsonObject {
   const adminOnly = { 401: errorResponse('Not signed in'), 403: errorResponse('Not an administrator of that organization') };
   return {
@@ -262,6 +283,7 @@ export function openApiDocument(): JsonObject {
           responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } } },
         },
       },
+      '/api/collab/{collection}/{id}/awareness': collabAwarenessPath(),
       ...accountPaths(),
       ...agentPaths(),
       ...collectionPaths(),
