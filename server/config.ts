@@ -23,6 +23,7 @@ const EnvSchema = v.object({
   DATABASE_URL: v.optional(v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'))),
   OUTPOST_DEMO: flag(false),
   OUTPOST_TOMBSTONE_RETENTION_DAYS: wholeNumber(30, 1, 3650),
+  OUTPOST_TEXT_COMPACTION_UPDATES: wholeNumber(200, 2, 100_000),
   OUTPOST_STREAM_HEARTBEAT_SECONDS: wholeNumber(15, 1, 3600),
   OUTPOST_STATIC_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './dist'),
   OUTPOST_AGENT_OFFLINE_AFTER_SECONDS: wholeNumber(300, 10, 86_400 * 7),
@@ -41,6 +42,8 @@ export interface Config {
   databaseUrl: string | undefined;
   seedDemo: boolean;
   tombstoneRetentionDays: number;
+  /** A collaborative text is compacted into one snapshot update once it has this many live updates. */
+  textCompactionUpdates: number;
   streamHeartbeatSeconds: number;
   staticDir: string;
   agentOfflineAfterSeconds: number;
@@ -73,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     seedDemo: e.OUTPOST_DEMO,
     tombstoneRetentionDays: e.OUTPOST_TOMBSTONE_RETENTION_DAYS,
+    textCompactionUpdates: e.OUTPOST_TEXT_COMPACTION_UPDATES,
     streamHeartbeatSeconds: e.OUTPOST_STREAM_HEARTBEAT_SECONDS,
     staticDir: resolve(e.OUTPOST_STATIC_DIR),
     agentOfflineAfterSeconds: e.OUTPOST_AGENT_OFFLINE_AFTER_SECONDS,

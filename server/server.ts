@@ -8,10 +8,13 @@ import type { Store } from './store/store.ts';
 import { serveClient } from './static-files.ts';
 import { startPresenceSweeper } from './agents/presence-sweeper.ts';
 import { startTombstoneSweeper } from './sync/tombstone-sweeper.ts';
+import { TextCompactor } from './collab/text-compactor.ts';
 
 export interface RunningServer {
   url: string;
   store: Store;
+  /** Keeps collaborative texts small: compacts a text's updates past the configured count. */
+  textCompactor: TextCompactor;
   /**
    * Graceful shutdown: readiness turns 503 and live streams end; after the configured delay the
    * listener closes, requests in flight get the grace period to finish, then the agents'
@@ -32,6 +35,8 @@ export async function startServer(config: Config, store?: Store): Promise<Runnin
   });
   serveClient(app, config.staticDir);
   const stopSweeper = startTombstoneSweeper(activeStore, config.tombstoneRetentionDays);
+  const textCompactor = new TextCompactor(activeStore, { thresholdUpdates: config.textCompactionUpdates });
+  textCompactor.start();
   const stopPresence = startPresenceSweeper(activeStore, {
     offlineAfterMs: config.agentOfflineAfterSeconds * 1000,
     staleAfterMs: config.agentStaleAfterSeconds * 1000,
@@ -62,12 +67,14 @@ export async function startServer(config: Config, store?: Store): Promise<Runnin
     await isListenerClosed;
     stopSweeper();
     stopPresence();
+    await textCompactor.stop();
     await agents.close();
     await activeStore.close();
   };
   return {
     url: `http://${host}:${port}`,
     store: activeStore,
+    textCompactor,
     close() {
       closing ??= shutDown();
       return closing;

@@ -1,7 +1,7 @@
 import { createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
-import { COLLECTION_NAMES, type CollectionName, type EntityOf } from '../../shared/schema/collections.ts';
+import { COLLECTION_NAMES, COLLECTIONS, type CollectionName, type EntityOf } from '../../shared/schema/collections.ts';
 import { toRxJsonSchema } from '../../shared/schema/rxdb-schema.ts';
-import { mergeConflictHandler } from '../sync/conflict-handler.ts';
+import { mergeConflictHandler, serverStateConflictHandler } from '../sync/conflict-handler.ts';
 import type { RejectionLog } from '../sync/rejections.ts';
 
 export type OutpostCollections = { [C in CollectionName]: RxCollection<EntityOf<C>> };
@@ -34,7 +34,9 @@ export async function createOutpostDatabase(options: DatabaseOptions): Promise<O
         name,
         {
           schema: toRxJsonSchema(name) as unknown as RxJsonSchema<EntityOf<typeof name>>,
-          conflictHandler: mergeConflictHandler<EntityOf<typeof name>>(name, options.rejections),
+          conflictHandler: COLLECTIONS[name].isImmutable
+            ? serverStateConflictHandler<EntityOf<typeof name>>(name, options.rejections)
+            : mergeConflictHandler<EntityOf<typeof name>>(name, options.rejections),
         },
       ]),
     ),

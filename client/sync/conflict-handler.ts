@@ -29,3 +29,19 @@ export function mergeConflictHandler<T extends object>(collection: CollectionNam
     },
   };
 }
+
+/**
+ * For collections whose stored documents never change (text updates, frozen versions): a
+ * conflict means the server already holds this id (another approval of the same version) or
+ * compacted it away (its text lives on in the snapshot). Either way its state is the answer.
+ */
+export function serverStateConflictHandler<T extends object>(collection: CollectionName, rejections?: RejectionLog): RxConflictHandler<T> {
+  return {
+    isEqual: (a, b) => isDeepEqual(withoutLocalFields(a), withoutLocalFields(b)),
+    resolve: async ({ newDocumentState, realMasterState }) => {
+      const id = (newDocumentState as { id?: unknown }).id;
+      if (typeof id === 'string') rejections?.takePending(collection, id);
+      return realMasterState;
+    },
+  };
+}

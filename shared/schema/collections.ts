@@ -20,6 +20,8 @@ export interface CollectionDefinition<TSchema extends EntitySchema = EntitySchem
   readonly isSiteScoped: boolean;
   /** Extra RxDB indexes for the client's common queries; each field must be required. */
   readonly indexes: readonly (string | readonly string[])[];
+  /** The server never changes a stored document (it may only tombstone it): a conflict is settled by taking its state. */
+  readonly isImmutable?: true;
 }
 
 const define = <TSchema extends EntitySchema>(d: CollectionDefinition<TSchema>) => d;
@@ -39,9 +41,9 @@ export const COLLECTIONS = {
   incidents: define({ schema: Incident, isSiteScoped: true, indexes: ['status'] }),
   timeline: define({ schema: TimelineEntry, isSiteScoped: true, indexes: ['incidentId'] }),
   users: define({ schema: UserEntry, isSiteScoped: false, indexes: ['userId'] }),
-  runbook_versions: define({ schema: RunbookVersion, isSiteScoped: false, indexes: ['runbookId'] }),
+  runbook_versions: define({ schema: RunbookVersion, isSiteScoped: false, indexes: ['runbookId'], isImmutable: true }),
   /** Site-scoped where they carry a site (incident reviews); a runbook's text is organization-wide. */
-  doc_updates: define({ schema: DocUpdate, isSiteScoped: true, indexes: ['targetId'] }),
+  doc_updates: define({ schema: DocUpdate, isSiteScoped: true, indexes: ['targetId'], isImmutable: true }),
 } as const;
 
 export type Collections = typeof COLLECTIONS;
