@@ -20,11 +20,15 @@ type Listener = (update: Uint8Array) => void;
 
 export class AwarenessRejected extends Error {}
 
-/** A stable, readable colour per user, so everyone sees the same person in the same colour. */
-export function colourFor(userId: string): string {
+/** Dark enough for white caret labels (WCAG AA), distinct from each other. */
+const PALETTE = ['#1d4ed8', '#b91c1c', '#047857', '#7c3aed', '#b45309', '#be185d', '#0e7490', '#4d7c0f'] as const;
+
+/** A stable colour per user, so everyone sees the same person in the same colour. */
+export function colourFor(userId: string): { color: string; colorLight: string } {
   let hash = 0;
   for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return `hsl(${hash % 360} 70% 35%)`;
+  const color = PALETTE[hash % PALETTE.length] ?? PALETTE[0];
+  return { color, colorLight: `${color}33` };
 }
 
 /**
@@ -48,7 +52,7 @@ export function stampAwarenessUpdate(update: Uint8Array, author: AwarenessAuthor
     throw new AwarenessRejected('not a Yjs awareness update');
   }
   const stamped = modifyAwarenessUpdate(update, (state: Record<string, unknown> | null) =>
-    state === null ? null : { ...state, user: { name: author.name, color: colourFor(author.userId), userId: author.userId } },
+    state === null ? null : { ...state, user: { name: author.name, ...colourFor(author.userId), userId: author.userId } },
   );
   return { clientId, update: stamped };
 }
