@@ -99,6 +99,7 @@ describe.skipIf(!url || process.env['OUTPOST_TEST_STORE'] !== 'postgres')('two s
         await push(p % 2 === 0 ? a : b, rows);
       }
     });
+    const startedAt = performance.now();
     const start = await pull(a, {}, 2000);
     const seen = new Set<string>(start.documents.map((d) => d.id));
     let checkpoint: object = start.checkpoint;
@@ -119,6 +120,8 @@ describe.skipIf(!url || process.env['OUTPOST_TEST_STORE'] !== 'postgres')('two s
     await puller;
     expect(written.size).toBe(pushers * pushesEach * rowsEach);
     const missing = [...written].filter((id) => !seen.has(id));
+    // The figures the issue asks to report, in the test log.
+    console.info(`${pushers} pushers × ${pushesEach * rowsEach} writes through two instances: ${written.size} written, ${missing.length} missed, ${pulls} pulls alternating instances, ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
     expect(missing).toEqual([]);
     expect(pulls).toBeGreaterThan(2);
   }, 120_000);
