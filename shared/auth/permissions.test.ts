@@ -588,10 +588,14 @@ describe('runbook approval', () => {
     expect(write('manager', 'runbooks', approvedByColleague, deleted(approvedByColleague))).toEqual(ALLOW);
   });
 
-  it('judges a restored tombstone as a new runbook', () => {
+  it('judges a restored tombstone as a new runbook, or as an edit the writer could have made before the deletion', () => {
     const tombstone = deleted(approvedByColleague);
     expect(write('technician', 'runbooks', tombstone, approvedByColleague)).toMatchObject(denied('status'));
-    expect(write('manager', 'runbooks', tombstone, approvedByColleague)).toMatchObject(denied('approvedBy'));
+    // A manager may edit a colleague's approved runbook: that edit, meeting a deletion, brings it back.
+    expect(write('manager', 'runbooks', tombstone, { ...approvedByColleague, title: 'Edited meanwhile' })).toEqual(ALLOW);
+    // A restore never carries an approval its writer did not give.
+    const approvedInColleaguesName = { ...draft, status: 'approved', approvedBy: COLLEAGUE, approvedAt: T1 };
+    expect(write('manager', 'runbooks', deleted(draft), approvedInColleaguesName)).toMatchObject(denied('approvedBy'));
   });
 });
 
@@ -723,6 +727,13 @@ describe('incidents', () => {
 
   it('rejects an incident opened in someone else’s name, whatever the role', () => {
     expect(write('admin', 'incidents', undefined, { ...incident, openedBy: COLLEAGUE })).toMatchObject(denied('openedBy'));
+  });
+
+  it('lets an edit that met a deletion bring a colleague’s incident back, for those who may edit it', () => {
+    const colleagues = { ...incident, openedBy: COLLEAGUE };
+    const editedMeanwhile = { ...colleagues, summary: 'Edited while a manager deleted it' };
+    expect(write('technician', 'incidents', deleted(colleagues), editedMeanwhile)).toEqual(ALLOW);
+    expect(write('staff', 'incidents', deleted(colleagues), editedMeanwhile)).toMatchObject(denied('openedBy'));
   });
 
   it('leaves deleting incidents to managers and admins', () => {

@@ -51,7 +51,7 @@ export function authorizeWrite(input: {
   if (outside !== undefined) return outside;
 
   const kind = writeKind(before, after);
-  // A restored tombstone is judged as a new document: its old content grants nothing.
+  // A restored tombstone is judged as a new document first: its old content grants nothing.
   const live = kind === 'create' ? undefined : before;
   const request: WriteRequest = {
     actor,
@@ -64,7 +64,14 @@ export function authorizeWrite(input: {
     mayEdit: (parentCollection, parent) => authorizeWrite({ actor, collection: parentCollection, before: parent, after: parent, context }),
   };
   const rules = COLLECTION_RULES[collection];
-  if (kind === 'create') return rules.create(request);
+  if (kind === 'create') {
+    const created = rules.create(request);
+    if (created.allowed || before === undefined) return created;
+    // The merge lets an edit beat a concurrent delete, so an edit can arrive as a restore: it
+    // stands when the writer could have made it to the document as it was before the deletion.
+    const asEdit = rules.update({ ...request, before, changed: changedFields(before, after) });
+    return asEdit.allowed ? asEdit : created;
+  }
   if (kind === 'update') return rules.update(request);
   const deletion = rules.delete(request);
   // A tombstone normally carries the last content unchanged; any change in it is an update too.
