@@ -233,6 +233,23 @@ describe('mergeDocuments', () => {
     }
   });
 
+  it('lets a value recorded in a conflict beat a delete that never saw it', () => {
+    const base = { ...runbook(), _deleted: false };
+    const deleted = { ...base, _deleted: true, updatedAt: T_MASTER };
+    const recorded = { ...base, conflicts: [{ id: 'c1', path: 'title', keptValue: base.title, otherValue: 'Lost the clash', recordedAt: T_LOCAL }] };
+    for (const merged of [mergeDocuments({ base, master: deleted, local: recorded }), mergeDocuments({ base, master: recorded, local: deleted })]) {
+      expect(merged._deleted).toBe(false);
+      expect(merged.conflicts?.map((c) => c.otherValue)).toEqual(['Lost the clash']);
+    }
+  });
+
+  it('deletes when the other side only resolved conflict records', () => {
+    const record = { id: 'c1', path: 'title', keptValue: 'a', otherValue: 'b', recordedAt: T0 };
+    const base = { ...runbook(), conflicts: [record], _deleted: false };
+    const merged = mergeDocuments({ base, master: { ...base, _deleted: true }, local: { ...base, conflicts: [] } });
+    expect(merged._deleted).toBe(true);
+  });
+
   it('deletes when the other side changed nothing but its clock', () => {
     const base = { ...runbook(), _deleted: false };
     const merged = mergeDocuments({ base, master: { ...base, _deleted: true }, local: { ...base, updatedAt: T_LOCAL } });
@@ -322,6 +339,8 @@ const ITEM_IDS = ['i1', 'i2', 'i3', 'i4', 'i5'];
 const TAGS = ['a', 'b', 'c', 'd'];
 const CLOCKS = [T0, T_MASTER, T_LOCAL];
 const EXISTING_CONFLICTS: ConflictRecord[] = ['k1', 'k2', 'k3'].map((id) => ({ id, path: 'title', keptValue: 'x', otherValue: id, recordedAt: T0 }));
+/** Records a side adds when one of its edits lost a clash. */
+const NEW_CONFLICTS: ConflictRecord[] = ['n1', 'n2'].map((id) => ({ id, path: 'count', keptValue: 0, otherValue: id, recordedAt: T_LOCAL }));
 
 const textArb = fc.constantFrom(...TEXTS);
 const itemArb: fc.Arbitrary<Item> = fc.record(
@@ -369,6 +388,7 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.boolean().map((v): Edit => (d) => { d._deleted = v; }),
   fc.constantFrom(...CLOCKS).map((v): Edit => (d) => { d.updatedAt = v; }),
   fc.nat().map((n): Edit => (d) => { d.conflicts?.splice(n % Math.max(d.conflicts.length, 1), 1); }),
+  fc.constantFrom(...NEW_CONFLICTS).map((record): Edit => (d) => { if (!d.conflicts?.some((c) => c.id === record.id)) d.conflicts = [...(d.conflicts ?? []), record]; }),
 );
 const editsArb = fc.array(editArb, { maxLength: 8 });
 
@@ -535,7 +555,9 @@ function expectOneSidedChangesKept(base: Partial<TestDoc>, changed: TestDoc, oth
 }
 
 function hasContentChange(base: Partial<TestDoc>, side: TestDoc): boolean {
-  return (Object.keys({ ...base, ...side }) as (keyof TestDoc)[]).some((key) => !NOT_LEAVES.has(key) && !isDeepEqual(base[key], side[key]));
+  const baseIds = new Set((base.conflicts ?? []).map((c) => c.id));
+  const isRecordAdded = (side.conflicts ?? []).some((c) => !baseIds.has(c.id));
+  return isRecordAdded || (Object.keys({ ...base, ...side }) as (keyof TestDoc)[]).some((key) => !NOT_LEAVES.has(key) && !isDeepEqual(base[key], side[key]));
 }
 
 /** Reads a conflict path such as `items[id=i1].text` or `nested.deep.c`. */

@@ -210,7 +210,10 @@ function hasContentChange(base: JsonObject, side: JsonObject): boolean {
   for (const key of unionOfKeys(base, side)) {
     if (!NON_CONTENT_KEYS.has(key) && !isDeepEqual(ownValue(base, key), ownValue(side, key))) return true;
   }
-  return false;
+  // A record added since the base holds an edit that lost a clash: an edit, so it beats a delete
+  // its deleter never saw. (Removing records is a person resolving them: bookkeeping.)
+  const baseIds = new Set(conflictsOf(base).map((record) => record.id));
+  return conflictsOf(side).some((record) => !baseIds.has(record.id));
 }
 
 /**
