@@ -30,9 +30,13 @@ export interface HttpReplicationOptions<T> {
   pullBatchSize?: number;
   pushBatchSize?: number;
   retryTime?: number;
+  /** A request with no answer after this long is abandoned and retried (default 30 s). */
+  requestTimeoutMs?: number;
   onPullProgress?(progress: PullProgress): void;
   rejections?: RejectionLog;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export class HttpError extends Error {
   constructor(
@@ -43,8 +47,12 @@ export class HttpError extends Error {
   }
 }
 
-async function requestJson<R>(doFetch: typeof fetch, url: string, init?: RequestInit): Promise<R> {
-  const response = await doFetch(url, { credentials: 'same-origin', ...init });
+/**
+ * A half-open connection (the link died without a FIN or RST) never answers and never fails:
+ * without a deadline the collection's replication would wait on it forever.
+ */
+async function requestJson<R>(doFetch: typeof fetch, url: string, timeoutMs: number, init?: RequestInit): Promise<R> {
+  const response = await doFetch(url, { credentials: 'same-origin', ...init, signal: AbortSignal.timeout(timeoutMs) });
   const text = await response.text();
   const body = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) throw new HttpError(response.status, body as ApiErrorBody | undefined);
@@ -60,12 +68,13 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
   const doFetch = options.fetch ?? fetch;
   const base = `${options.baseUrl}/api/sync/${options.name}`;
   const pullBatchSize = options.pullBatchSize ?? 500;
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   let pulled = 0;
   let resyncSeenIds: Set<string> | undefined;
 
   const pullPage = async (checkpoint: Checkpoint | undefined, limit: number) => {
     const url = `${base}/pull?checkpoint=${encodeURIComponent(encodeCheckpoint(checkpoint))}&limit=${limit}`;
-    return requestJson<PullResponse<T>>(doFetch, url);
+    return requestJson<PullResponse<T>>(doFetch, url, timeoutMs);
   };
 
   return replicateRxCollection<T, Checkpoint>({
@@ -116,7 +125,7 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
           newDocumentState: row.newDocumentState as Replicated<T>,
           ...(row.assumedMasterState ? { assumedMasterState: row.assumedMasterState as Replicated<T> } : {}),
         }));
-        const response = await requestJson<PushResponse<T>>(doFetch, `${base}/push`, {
+        const response = await requestJson<PushResponse<T>>(doFetch, `${base}/push`, timeoutMs, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(body),

@@ -18,6 +18,10 @@ export interface SyncEngineOptions {
   collections?: readonly CollectionName[];
   pullBatchSize?: number;
   retryTime?: number;
+  /** Deadline of one pull or push request (see http-replication.ts). */
+  requestTimeoutMs?: number;
+  /** Silence on the live stream for this long means a dead link: reconnect (the server sends heartbeats). */
+  streamIdleTimeoutMs?: number;
   onPullProgress?(progress: PullProgress): void;
   onStreamConnectionChange?(isConnected: boolean): void;
   rejections?: RejectionLog;
@@ -54,6 +58,7 @@ export function startSync(options: SyncEngineOptions): SyncEngine {
       ...(live ? { stream$: subject.asObservable() } : {}),
       ...(options.pullBatchSize ? { pullBatchSize: options.pullBatchSize } : {}),
       ...(options.retryTime ? { retryTime: options.retryTime } : {}),
+      ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
       ...(options.onPullProgress ? { onPullProgress: options.onPullProgress } : {}),
       ...(options.rejections ? { rejections: options.rejections } : {}),
     }) as unknown as AnyReplication;
@@ -64,6 +69,7 @@ export function startSync(options: SyncEngineOptions): SyncEngine {
     ? new LiveStream({
         url: `${options.baseUrl}/api/sync/stream`,
         ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.streamIdleTimeoutMs ? { idleTimeoutMs: options.streamIdleTimeoutMs } : {}),
         ...(options.onStreamConnectionChange ? { onConnectionChange: options.onStreamConnectionChange } : {}),
         onMessage: (message) => {
           if (message === RESYNC) {
