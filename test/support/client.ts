@@ -14,7 +14,17 @@ export interface TestClient {
   /** Plain, sorted documents of a collection, deleted ones excluded. */
   snapshot(collection: CollectionName): Promise<Record<string, unknown>[]>;
   restartSync(options?: Partial<SyncEngineOptions>): void;
+  /**
+   * Closes the database (replication cut wherever it was) and opens it again by name, as a
+   * reloaded tab does: memory storage keeps the data, checkpoints and pending writes in-process.
+   */
+  reopen(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface TestClientHarness {
+  /** The fetch under the client's switchable network (to observe or fault requests). */
+  baseFetch?: typeof fetch;
 }
 
 let clientCounter = 0;
@@ -24,34 +34,44 @@ export async function startTestClient(
   baseUrl: string,
   cookie: string,
   options: Partial<Omit<SyncEngineOptions, 'db' | 'baseUrl' | 'fetch'>> = {},
+  harness: TestClientHarness = {},
 ): Promise<TestClient> {
-  const network = new SwitchableNetwork(cookie);
+  const network = new SwitchableNetwork(cookie, harness.baseFetch);
   const rejections = new RejectionLog();
-  const db = await createOutpostDatabase({
-    name: `client${++clientCounter}-${Math.random().toString(36).slice(2, 10)}`,
-    storage: getRxStorageMemory(),
-    rejections,
-    ...(options.collections ? { collections: options.collections } : {}),
-  });
-  const begin = (extra: Partial<SyncEngineOptions> = {}) =>
-    startSync({ db, baseUrl, fetch: network.fetch, retryTime: 100, rejections, ...options, ...extra });
+  const name = `client${++clientCounter}-${Math.random().toString(36).slice(2, 10)}`;
+  const open = () =>
+    createOutpostDatabase({
+      name,
+      storage: getRxStorageMemory(),
+      rejections,
+      ...(options.collections ? { collections: options.collections } : {}),
+    });
+  const db = await open();
+  const begin = (database: OutpostDatabase, extra: Partial<SyncEngineOptions> = {}) =>
+    startSync({ db: database, baseUrl, fetch: network.fetch, retryTime: 100, rejections, ...options, ...extra });
   const client: TestClient = {
     db,
     network,
     rejections,
-    sync: begin(),
+    sync: begin(db),
     async snapshot(collection) {
-      const documents = await db.collections[collection].find().exec();
+      const documents = await client.db.collections[collection].find().exec();
       return documents
         .map((d) => withoutLocalFields(d.toJSON() as Record<string, unknown>))
         .sort((a, b) => String(a['id']).localeCompare(String(b['id'])));
     },
     restartSync(extra) {
-      client.sync = begin(extra);
+      client.sync = begin(client.db, extra);
+    },
+    async reopen() {
+      await client.sync.stop();
+      await client.db.close();
+      client.db = await open();
+      client.sync = begin(client.db);
     },
     async close() {
       await client.sync.stop();
-      await db.close();
+      await client.db.close();
     },
   };
   return client;

@@ -7,8 +7,14 @@ export class SwitchableNetwork {
   #controllers = new Set<AbortController>();
   requests = 0;
 
-  /** Session cookie sent with every request, as the browser's cookie jar would. */
-  constructor(private readonly cookie?: string) {}
+  /**
+   * `cookie`: sent with every request, as the browser's cookie jar would. `base`: the fetch
+   * underneath (a test may observe or fault requests there).
+   */
+  constructor(
+    private readonly cookie?: string,
+    private readonly base: typeof fetch = fetch,
+  ) {}
 
   get isOnline(): boolean {
     return this.#isOnline;
@@ -33,7 +39,7 @@ export class SwitchableNetwork {
     const headers = new Headers(init?.headers);
     if (this.cookie) headers.set('cookie', this.cookie);
     try {
-      return await fetch(input, { ...init, headers, signal });
+      return await this.base(input, { ...init, headers, signal });
     } finally {
       // Streams stay registered until they end, so going offline can cut them.
       if (!(init?.headers && JSON.stringify(init.headers).includes('text/event-stream'))) this.#controllers.delete(controller);

@@ -67,19 +67,30 @@ export function fetchWithCookie(cookie: string, base: typeof fetch = fetch): typ
 }
 
 /** Where a test server keeps its data, across restarts, until disposed. */
-interface TestDatabase {
+export interface TestDatabase {
   engine: TestStoreEngine;
   /** The store to hand to startServer; undefined lets the server open its SQLite file. */
   openStore(): Promise<Store | undefined>;
+  /**
+   * The environment that points a server process (server/main.ts) at this database, beside
+   * OUTPOST_DATA_DIR: nothing for SQLite, a DATABASE_URL bound to the schema for PostgreSQL.
+   */
+  processEnv(): Promise<Record<string, string>>;
   sql<R>(text: string, params: readonly unknown[]): Promise<R[]>;
   /** Removes the data (the server must be closed). */
   drop(): Promise<void>;
+}
+
+/** A fresh database of the engine the suites run on (SQLite at `databaseFile`, or a PostgreSQL schema). */
+export async function createTestDatabase(databaseFile: string): Promise<TestDatabase> {
+  return TEST_STORE_ENGINE === 'postgres' ? postgresDatabase() : sqliteDatabase(databaseFile);
 }
 
 function sqliteDatabase(databaseFile: string): TestDatabase {
   return {
     engine: 'sqlite',
     openStore: async () => undefined,
+    processEnv: async () => ({}),
     async sql<R>(text: string, params: readonly unknown[]) {
       const db = new Database(databaseFile, { fileMustExist: true });
       try {
@@ -110,6 +121,13 @@ async function postgresDatabase(): Promise<TestDatabase> {
     engine: 'postgres',
     // Small pools: two workers start several servers each, all on one PostgreSQL.
     openStore: () => schemas.open({ schema, maxConnections: 4 }),
+    async processEnv() {
+      // A process cannot be handed a schema: the URL sets its search_path, in a schema made here.
+      await schemas.admin().query(`CREATE SCHEMA IF NOT EXISTS ${pgModule.escapeIdentifier(schema)}`);
+      const bound = new URL(url);
+      bound.searchParams.set('options', `-c search_path=${schema}`);
+      return { DATABASE_URL: bound.toString() };
+    },
     async sql<R>(text: string, params: readonly unknown[]) {
       inspector ??= new pgModule.Pool({
         // The store's own type parsing (bigint as number), so rows read the same on both engines.
@@ -138,7 +156,7 @@ async function postgresDatabase(): Promise<TestDatabase> {
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-test-'));
   const databaseFile = join(dataDir, SQLITE_FILENAME);
-  const database = TEST_STORE_ENGINE === 'postgres' ? await postgresDatabase() : sqliteDatabase(databaseFile);
+  const database = await createTestDatabase(databaseFile);
   try {
     const server = await launch(dataDir, database, env);
     await bootstrapAdmin(server.store, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });

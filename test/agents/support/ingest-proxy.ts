@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AgentRecord } from '../../../shared/agent/protocol.ts';
+import { listenOnLoopback } from '../../support/listen.ts';
 
 /**
  * How the proxy treats the next ingest request:
@@ -51,11 +52,8 @@ export class IngestProxy {
         res.end(JSON.stringify({ error: { code: 'proxy_failed', message: String(error) } }));
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    if (!address || typeof address === 'string') throw new Error('proxy has no port');
+    proxy.url = await listenOnLoopback(server);
     proxy.#server = server;
-    proxy.url = `http://127.0.0.1:${address.port}`;
     return proxy;
   }
 

@@ -26,8 +26,11 @@ export async function issueEnrollmentToken(server: TestServer, siteId: string, e
   return (await response.json()) as IssuedToken;
 }
 
+/** Where an administrator reaches the server: a test server, or a server process and a signed-in fetch. */
+export type ServerAddress = Pick<TestServer, 'url' | 'adminFetch'>;
+
 /** Every document of a collection an administrator pulls, following the checkpoint to the end. */
-export async function pullAll<T>(server: TestServer, collection: 'devices' | 'alerts'): Promise<T[]> {
+export async function pullAll<T>(server: ServerAddress, collection: 'devices' | 'alerts'): Promise<T[]> {
   const documents: T[] = [];
   let checkpoint: unknown;
   for (let page = 0; page < 100; page++) {
@@ -43,10 +46,10 @@ export async function pullAll<T>(server: TestServer, collection: 'devices' | 'al
   throw new Error(`pull ${collection} did not end`);
 }
 
-export const pullDevice = async (server: TestServer, deviceId: string): Promise<Device | undefined> =>
+export const pullDevice = async (server: ServerAddress, deviceId: string): Promise<Device | undefined> =>
   (await pullAll<Device>(server, 'devices')).find((device) => device.id === deviceId);
 
-export const pullAlerts = async (server: TestServer, deviceId: string): Promise<Alert[]> =>
+export const pullAlerts = async (server: ServerAddress, deviceId: string): Promise<Alert[]> =>
   (await pullAll<Alert>(server, 'alerts')).filter((alert) => alert.deviceId === deviceId);
 
 export interface AppliedState {
