@@ -1,0 +1,61 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { startTestClient, type TestClient } from '../../support/client.ts';
+import { applyWrite, SLOTS, WORKLOAD_COLLECTIONS, type Author, type WorkloadCollection } from './chaos-documents.ts';
+import { observePushes, type PushOutcome } from './push-observer.ts';
+import { valuesIn } from './set-accounting.ts';
+import type { ClientCall, FromWorker, WorkerSetup } from './worker-protocol.ts';
+
+/** Hosts a few workload clients in this worker thread and runs the calls the run sends. */
+const port = parentPort;
+if (!port) throw new Error('client-worker.ts runs in a worker thread');
+const setup = workerData as WorkerSetup;
+const send = (message: FromWorker) => port.postMessage(message);
+
+function acknowledge(outcome: PushOutcome): void {
+  const slots = SLOTS[outcome.collection as WorkloadCollection] ?? [];
+  // A tombstone carries values its deleter saw and replaced: it acknowledges none of them.
+  const values = outcome.accepted.filter((d) => d['_deleted'] !== true).flatMap((d) => valuesIn(d, slots));
+  send({ type: 'acknowledged', collection: outcome.collection, values, accepted: outcome.accepted.length, conflicts: outcome.conflicts, rejected: outcome.rejected });
+}
+
+const clients = new Map<number, { client: TestClient; author: Author }>();
+for (const { author, cookie } of setup.clients) {
+  const client = await startTestClient(
+    setup.proxyUrl,
+    cookie,
+    { collections: WORKLOAD_COLLECTIONS, requestTimeoutMs: setup.requestTimeoutMs, streamIdleTimeoutMs: setup.requestTimeoutMs + 1000 },
+    { baseFetch: observePushes(acknowledge) },
+  );
+  clients.set(author.index, { client, author });
+}
+
+function hosted(index: number): { client: TestClient; author: Author } {
+  const entry = clients.get(index);
+  if (!entry) throw new Error(`client ${index} is not in this worker`);
+  return entry;
+}
+
+async function run(call: ClientCall): Promise<unknown> {
+  if (call.kind === 'close') {
+    for (const { client } of clients.values()) await client.close();
+    return undefined;
+  }
+  const { client, author } = hosted(call.client);
+  if (call.kind === 'write') return applyWrite(client, author, call.command);
+  if (call.kind === 'network') {
+    if (call.isOnline) client.network.goOnline();
+    else client.network.goOffline();
+    return undefined;
+  }
+  if (call.kind === 'reopen') return client.reopen();
+  if (call.kind === 'resync') return client.sync.resync();
+  return client.snapshot(call.collection);
+}
+
+port.on('message', (message: { id: number; call: ClientCall }) => {
+  run(message.call).then(
+    (result) => send({ type: 'reply', id: message.id, result }),
+    (error: unknown) => send({ type: 'failure', id: message.id, message: error instanceof Error ? error.stack ?? error.message : String(error) }),
+  );
+});
+send({ type: 'ready' });

@@ -1,0 +1,116 @@
+import { Worker } from 'node:worker_threads';
+import type { WorkloadCollection, WriteCommand, WriteOutcome } from './chaos-documents.ts';
+import { CLIENTS_PER_WORKER, type ClientCall, type FromWorker, type WorkerSetup } from './worker-protocol.ts';
+
+export type Acknowledged = Extract<FromWorker, { type: 'acknowledged' }>;
+
+/** TypeScript in a worker thread: tsx is registered inside the worker before the entry loads. */
+const ENTRY = new URL('./client-worker.ts', import.meta.url).href;
+const BOOT = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(ENTRY)}); })`;
+
+class ClientWorker {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  #nextId = 0;
+
+  private constructor(worker: Worker) {
+    this.#worker = worker;
+  }
+
+  static async start(setup: WorkerSetup, onAcknowledged: (message: Acknowledged) => void): Promise<ClientWorker> {
+    const worker = new Worker(BOOT, { eval: true, workerData: setup });
+    const client = new ClientWorker(worker);
+    await new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') resolve();
+        else if (message.type === 'acknowledged') onAcknowledged(message);
+        else client.#settle(message);
+      });
+    });
+    worker.on('error', (error) => {
+      for (const pending of client.#pending.values()) pending.reject(error);
+      client.#pending.clear();
+    });
+    return client;
+  }
+
+  call<R>(call: ClientCall): Promise<R> {
+    const id = ++this.#nextId;
+    return new Promise<R>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#worker.postMessage({ id, call });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.call({ kind: 'close' }).catch(() => undefined);
+    await this.#worker.terminate();
+  }
+
+  #settle(message: Extract<FromWorker, { type: 'reply' | 'failure' }>): void {
+    const pending = this.#pending.get(message.id);
+    this.#pending.delete(message.id);
+    if (message.type === 'reply') pending?.resolve(message.result);
+    else pending?.reject(new Error(`in the client worker: ${message.message}`));
+  }
+}
+
+/** One workload client living in a worker thread, driven by the run. */
+export class RemoteClient {
+  #isOnline = true;
+
+  constructor(
+    readonly index: number,
+    private readonly worker: ClientWorker,
+  ) {}
+
+  get isOnline(): boolean {
+    return this.#isOnline;
+  }
+
+  write(command: WriteCommand): Promise<WriteOutcome> {
+    return this.worker.call({ kind: 'write', client: this.index, command });
+  }
+
+  async setOnline(isOnline: boolean): Promise<void> {
+    this.#isOnline = isOnline;
+    await this.worker.call({ kind: 'network', client: this.index, isOnline });
+  }
+
+  /** Closes the replica and opens it again, as a reloaded tab does. */
+  reopen(): Promise<void> {
+    return this.worker.call({ kind: 'reopen', client: this.index });
+  }
+
+  resync(): Promise<void> {
+    return this.worker.call({ kind: 'resync', client: this.index });
+  }
+
+  snapshot(collection: WorkloadCollection): Promise<Record<string, unknown>[]> {
+    return this.worker.call({ kind: 'snapshot', client: this.index, collection });
+  }
+}
+
+export interface RemoteClients {
+  clients: RemoteClient[];
+  close(): Promise<void>;
+}
+
+/** Starts the clients, a few per worker thread. */
+export async function startRemoteClients(
+  proxyUrl: string,
+  requestTimeoutMs: number,
+  clients: WorkerSetup['clients'],
+  onAcknowledged: (message: Acknowledged) => void,
+): Promise<RemoteClients> {
+  const groups: WorkerSetup['clients'][] = [];
+  for (let i = 0; i < clients.length; i += CLIENTS_PER_WORKER) groups.push(clients.slice(i, i + CLIENTS_PER_WORKER));
+  const workers = await Promise.all(groups.map((group) => ClientWorker.start({ proxyUrl, requestTimeoutMs, clients: group }, onAcknowledged)));
+  return {
+    clients: groups.flatMap((group, w) => group.map(({ author }) => new RemoteClient(author.index, workers[w] as ClientWorker))),
+    close: async () => {
+      await Promise.all(workers.map((worker) => worker.close()));
+    },
+  };
+}

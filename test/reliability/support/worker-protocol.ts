@@ -1,0 +1,28 @@
+import type { Author, WorkloadCollection, WriteCommand } from './chaos-documents.ts';
+
+/**
+ * RxDB's free edition opens at most 13 collections per JavaScript realm, so workload clients live
+ * in worker threads, a few per worker; these are the messages between a worker and the run.
+ */
+export const CLIENTS_PER_WORKER = 4;
+
+export interface WorkerSetup {
+  proxyUrl: string;
+  requestTimeoutMs: number;
+  clients: { author: Author; cookie: string }[];
+}
+
+export type ClientCall =
+  | { kind: 'write'; client: number; command: WriteCommand }
+  | { kind: 'network'; client: number; isOnline: boolean }
+  | { kind: 'reopen'; client: number }
+  | { kind: 'resync'; client: number }
+  | { kind: 'snapshot'; client: number; collection: WorkloadCollection }
+  | { kind: 'close' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'reply'; id: number; result: unknown }
+  | { type: 'failure'; id: number; message: string }
+  /** A push the server answered: the workload values of the rows it accepted. */
+  | { type: 'acknowledged'; collection: string; values: string[]; accepted: number; conflicts: number; rejected: { collection: string; id: string; reason: string }[] };
