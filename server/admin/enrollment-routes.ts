@@ -7,6 +7,7 @@ import type { AppEnv } from '../http/app-env.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { ApiError, parseInput } from '../http/errors.ts';
 import { readJsonBody } from '../http/json-body.ts';
+import type { EnrollmentTokenRecord } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
 import { adminOrgIds, requireAdminOf } from './require-admin.ts';
 
@@ -15,8 +16,29 @@ const CreateTokenBody = v.strictObject({
   expiresInHours: v.pipe(v.number(), v.integer('must be a whole number of hours'), v.minValue(1), v.maxValue(24 * 90, 'must be at most 2160 (90 days)')),
 });
 
+/** Never the hash: what an administrator needs to tell tokens apart and decide on revoking. */
+const describeToken = (token: EnrollmentTokenRecord) => ({
+  id: token.id,
+  orgId: token.orgId,
+  siteId: token.siteId,
+  createdBy: token.createdBy,
+  createdAt: new Date(token.createdAt).toISOString(),
+  expiresAt: new Date(token.expiresAt).toISOString(),
+  revokedAt: token.revokedAt === undefined ? null : new Date(token.revokedAt).toISOString(),
+  uses: token.uses,
+});
+
+const LISTED_TOKENS = 500;
+
 export function enrollmentTokenRoutes(store: Store): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
+
+  routes.get('/', async (c) => {
+    const orgIds = adminOrgIds(c);
+    requireAdminOf(c, orgIds);
+    const tokens = await store.enrollmentTokens.listInOrgs(orgIds, LISTED_TOKENS);
+    return c.json({ tokens: tokens.map(describeToken) });
+  });
 
   routes.post('/', async (c) => {
     const body = parseInput('body', CreateTokenBody, await readJsonBody(c));

@@ -196,6 +196,7 @@ function accountPaths(): JsonObject {
       post: { operationId: 'revokeSessions', summary: 'End every session of the user (live streams close)', parameters: [idParameter], responses: { 200: json('Count revoked'), 404: errorResponse('No such user'), ...adminOnly } },
     },
     '/api/admin/enrollment-tokens': {
+      get: { operationId: 'listEnrollmentTokens', summary: 'The 500 newest enrollment tokens of your organizations (never the token or its hash)', responses: { 200: json('Tokens'), ...adminOnly } },
       post: {
         operationId: 'createEnrollmentToken',
         summary: 'A site enrollment token for agents; shown once, stored hashed',

@@ -87,6 +87,8 @@ export interface EnrollmentTokenStore {
   create(token: EnrollmentTokenRecord): Promise<void>;
   get(id: string): Promise<EnrollmentTokenRecord | undefined>;
   findByHash(tokenHash: string): Promise<EnrollmentTokenRecord | undefined>;
+  /** The organizations' tokens, newest first, at most `limit`. */
+  listInOrgs(orgIds: readonly string[], limit: number): Promise<EnrollmentTokenRecord[]>;
   revoke(id: string, now: number): Promise<boolean>;
   recordUse(id: string): Promise<void>;
 }

@@ -771,6 +771,16 @@ export function describeStoreBehaviour(harness: StoreHarness): void {
       expect(await store.enrollmentTokens.get(token.id)).toEqual({ ...token, uses: 7, revokedAt: 50 });
       expect(await store.enrollmentTokens.revoke(uuidv7(), 60)).toBe(false);
     });
+
+    it('lists the tokens of the given organizations, newest first', async () => {
+      const [orgA, orgB] = [uuidv7(), uuidv7()];
+      const token = (orgId: string, createdAt: number) => ({ id: uuidv7(), tokenHash: `hash-${uuidv7()}`, orgId, siteId: uuidv7(), createdBy: uuidv7(), createdAt, expiresAt: createdAt + 100, revokedAt: undefined, uses: 0 });
+      const [older, newer, elsewhere] = [token(orgA, 10), token(orgA, 20), token(orgB, 30)];
+      for (const t of [older, newer, elsewhere]) await store.enrollmentTokens.create(t);
+      expect((await store.enrollmentTokens.listInOrgs([orgA], 10)).map((t) => t.id)).toEqual([newer.id, older.id]);
+      expect((await store.enrollmentTokens.listInOrgs([orgA, orgB], 2)).map((t) => t.id)).toEqual([elsewhere.id, newer.id]);
+      expect(await store.enrollmentTokens.listInOrgs([], 10)).toEqual([]);
+    });
   });
 
   describe('agents', () => {

@@ -75,6 +75,7 @@ describe('administration', () => {
     });
     expect(create.status).toBe(403);
     expect((await managerFetch(`${server.url}/api/admin/audit`)).status).toBe(403);
+    expect((await managerFetch(`${server.url}/api/admin/enrollment-tokens`)).status).toBe(403);
     expect((await managerFetch(`${server.url}/api/admin/enrollment-tokens`, { method: 'POST', headers: json, body: JSON.stringify({ siteId, expiresInHours: 24 }) })).status).toBe(404);
   });
 
@@ -118,6 +119,10 @@ describe('administration', () => {
     expect(Date.parse(issued.expiresAt) - Date.now()).toBeGreaterThan(47 * 3_600_000);
     expect((await server.adminFetch(`${server.url}/api/admin/enrollment-tokens/${issued.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await server.store.enrollmentTokens.get(issued.id))?.revokedAt).toBeGreaterThan(0);
+    const listed = (await (await server.adminFetch(`${server.url}/api/admin/enrollment-tokens`)).json()) as { tokens: Record<string, unknown>[] };
+    expect(listed.tokens).toContainEqual(expect.objectContaining({ id: issued.id, siteId, expiresAt: issued.expiresAt, revokedAt: expect.any(String), uses: 0 }));
+    expect(JSON.stringify(listed)).not.toContain(issued.token);
+    expect(JSON.stringify(listed)).not.toContain(stored!.tokenHash);
     const badSite = await server.adminFetch(`${server.url}/api/admin/enrollment-tokens`, { method: 'POST', headers: json, body: JSON.stringify({ siteId: crypto.randomUUID(), expiresInHours: 48 }) });
     expect(badSite.status).toBe(404);
     const badExpiry = await server.adminFetch(`${server.url}/api/admin/enrollment-tokens`, { method: 'POST', headers: json, body: JSON.stringify({ siteId, expiresInHours: 0 }) });

@@ -22,6 +22,15 @@ export class PostgresEnrollmentTokens implements EnrollmentTokenStore {
     return rows[0] ? enrollmentTokenFromRow(rows[0]) : undefined;
   }
 
+  async listInOrgs(orgIds: readonly string[], limit: number): Promise<EnrollmentTokenRecord[]> {
+    if (orgIds.length === 0) return [];
+    const { rows } = await this.pool.query<EnrollmentTokenRow>(
+      'SELECT * FROM enrollment_tokens WHERE org_id = ANY($1::text[]) ORDER BY created_at DESC, id DESC LIMIT $2',
+      [[...orgIds], limit],
+    );
+    return rows.map(enrollmentTokenFromRow);
+  }
+
   async revoke(id: string, now: number): Promise<boolean> {
     return ((await this.pool.query('UPDATE enrollment_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [id, now])).rowCount ?? 0) > 0;
   }

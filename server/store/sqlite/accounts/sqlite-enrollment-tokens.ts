@@ -21,6 +21,16 @@ export class SqliteEnrollmentTokens implements EnrollmentTokenStore {
     return row ? enrollmentTokenFromRow(row) : undefined;
   }
 
+  async listInOrgs(orgIds: readonly string[], limit: number): Promise<EnrollmentTokenRecord[]> {
+    if (orgIds.length === 0) return [];
+    return this.db
+      .prepare<(string | number)[], EnrollmentTokenRow>(
+        `SELECT * FROM enrollment_tokens WHERE org_id IN (${orgIds.map(() => '?').join(', ')}) ORDER BY created_at DESC, id DESC LIMIT ?`,
+      )
+      .all(...orgIds, limit)
+      .map(enrollmentTokenFromRow);
+  }
+
   async revoke(id: string, now: number): Promise<boolean> {
     return this.db.prepare('UPDATE enrollment_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes > 0;
   }
