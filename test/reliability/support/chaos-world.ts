@@ -141,7 +141,7 @@ export class ChaosWorld {
       const differing = await this.differingReplicas(onServer, clients);
       if (differing.length === 0) return onServer;
       if (Date.now() > deadline) throw new Error(`replicas still differ from the server after ${timeoutMs} ms: ${differing.slice(0, 10).join(', ')}`);
-      await sleep(500);
+      await sleep(150);
     }
   }
 
