@@ -79,6 +79,9 @@ export class LiveStream {
       });
       if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
       this.#setConnected(true);
+      // A stream that connected is a success even if it is cut later (the device went offline):
+      // otherwise every cut would grow the backoff until reconnecting took the full 30 s.
+      this.#attempt = 0;
       const parser = createParser({
         onEvent: (event) => {
           const message = JSON.parse(event.data) as StreamMessage;
