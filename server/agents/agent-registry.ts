@@ -145,8 +145,9 @@ export class AgentRegistry {
       for (const saved of await this.store.agents.saveIngest(updates)) {
         const entry = this.#entries.get(saved.deviceId);
         if (!entry) continue;
+        // Saved: memory descends from what is stored. Refused: another instance saved first.
+        entry.isStale = !saved.isSaved;
         if (saved.isSaved) entry.stateStamp = saved.stateStamp;
-        else entry.isStale = true;
         if (saved.revokedAt !== undefined && entry.agent.revokedAt === undefined) entry.agent = { ...entry.agent, revokedAt: saved.revokedAt };
       }
       for (const done of afterSave) done();

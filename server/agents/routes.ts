@@ -12,10 +12,10 @@ import { ApiError, parseInput } from '../http/errors.ts';
 import { limitBody } from '../http/limit-body.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import type { Store, StoredDocument } from '../store/store.ts';
-import { assertNotRevoked, authenticateAgent } from './agent-auth.ts';
+import { authenticateAgent } from './agent-auth.ts';
 import type { AgentRegistry } from './agent-registry.ts';
-import { patchDevice, writeAlerts } from './document-writer.ts';
-import { applyRecords, type TelemetryState } from './telemetry-pipeline.ts';
+import { applyBatch } from './apply-batch.ts';
+import type { TelemetryState } from './telemetry-pipeline.ts';
 
 const ENROLL_FREE_FAILURES = 10;
 
@@ -119,21 +119,7 @@ export function agentRoutes(store: Store, registry: AgentRegistry): Hono<AppEnv>
         const candidates = batch.records.filter((r) => r.kind !== 'heartbeat' && !entry.recentRecordIds.has(r.id));
         const unseenIds = candidates.length > 0 ? await store.agents.unseenRecordIds(candidates.map((r) => r.id)) : new Set<string>();
         const records = [...heartbeats, ...candidates.filter((r) => unseenIds.has(r.id))];
-        if (entry.isStale) await registry.reload(entry);
-        const decide = () => applyRecords({ state: entry.state, device: current, records });
-        let result = decide();
-        // Whatever writes a document is decided on the durable state: another server instance
-        // may have heard this device since this one last saved.
-        const mustBeDurable = result.devicePatch !== undefined || result.alerts.length > 0 || records.some((r) => r.kind !== 'heartbeat');
-        if (mustBeDurable && (await registry.reload(entry))) result = decide();
-        assertNotRevoked(entry.agent);
-        let device = current;
-        if (result.devicePatch) device = (await patchDevice(store, principal, agent.deviceId, result.devicePatch)) ?? device;
-        if (result.alerts.length > 0) await writeAlerts(store, principal, device, result.alerts);
-        registry.markApplied(entry, result.state, records.filter((r) => r.kind !== 'heartbeat').map((r) => r.id));
-        // Heartbeats are soft state, flushed within a second; anything that changed a document
-        // or carries an inventory or check is durable before the agent may drop it.
-        if (mustBeDurable) await registry.flush();
+        await applyBatch(store, registry, entry, current, principal, records);
       });
       const response: IngestResponse = { accepted: batch.records.map((r) => r.id), serverTime: new Date().toISOString() };
       return c.json(response);

@@ -41,6 +41,13 @@ describe('applyRecords', () => {
     expect(device.telemetry?.observedAt).toBe(at(16 * 3_600_000 - 60_000));
   });
 
+  it('keeps one trend point per hour when an hour is rolled up again', () => {
+    const first = run([heartbeat(0, 10), heartbeat(3_600_000)]);
+    const device = { ...makeDevice(uuidv7(), uuidv7()), ...first.devicePatch };
+    const again = run([heartbeat(60_000, 30), heartbeat(3_600_000)], device);
+    expect(again.devicePatch?.trend).toEqual([{ at: at(0), cpuPercent: 30, memoryUsedPercent: 40 }]);
+  });
+
   it('weighs a rolled-up heartbeat by the number it stands for', () => {
     const folded: HeartbeatRecord = { ...heartbeat(0, 50), rolledUp: { count: 59, since: at(-3_540_000) } };
     const result = run([heartbeat(1000, 10), folded, heartbeat(3_600_000)]);

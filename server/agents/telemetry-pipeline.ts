@@ -114,9 +114,12 @@ function applyHeartbeat(state: TelemetryState, device: Device, patch: Partial<De
   if (state.hour && start > state.hour.start) {
     const closed = state.hour;
     if (closed.cpuWeight > 0 || closed.memoryWeight > 0) {
-      const trend = [...(patch.trend ?? device.trend)];
+      const hourAt = new Date(closed.start).toISOString();
+      // One point per hour: an hour rolled up again (decided anew after another server
+      // instance saved this device's state) replaces its point instead of adding a second.
+      const trend = (patch.trend ?? device.trend).filter((point) => point.at !== hourAt);
       trend.push({
-        at: new Date(closed.start).toISOString(),
+        at: hourAt,
         cpuPercent: closed.cpuWeight > 0 ? round(closed.cpuSum / closed.cpuWeight) : 0,
         memoryUsedPercent: closed.memoryWeight > 0 ? round(closed.memorySum / closed.memoryWeight) : 0,
       });

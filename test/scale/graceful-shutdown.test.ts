@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EnrollResponse, HeartbeatRecord } from '../../shared/agent/protocol.ts';
 import { uuidv7 } from '../../shared/id/uuidv7.ts';
 import type { TelemetryState } from '../../server/agents/telemetry-pipeline.ts';
+import { eventually } from '../agents/support/agent-cli.ts';
 import { makeDevice, makeSite } from '../support/documents.ts';
 import { ServerProcess } from '../support/server-process.ts';
 import { SseReader } from '../support/sse-reader.ts';
@@ -21,14 +22,6 @@ const acceptsConnections = (url: string): Promise<boolean> =>
     });
     socket.once('error', () => resolve(false));
   });
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** A push whose body is sent in two parts: in flight from the first until `finish` sends the rest. */
 function slowPush(url: string, cookie: string, body: string): { connected: Promise<void>; finish(): Promise<{ response: IncomingMessage; text: string }> } {
@@ -98,7 +91,7 @@ describe('graceful shutdown of a server process', () => {
 
     const exited = server.terminate();
 
-    await until('/healthz to report draining', async () => (await fetch(`${url}/healthz`)).status === 503);
+    await eventually('/healthz to report draining', async () => ((await fetch(`${url}/healthz`)).status === 503 ? true : undefined), 20_000, 25);
     expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'draining' });
     expect(await stream.whenEnded()).toBe('ended');
     const refused = await admin.fetch(`${url}/api/sync/stream`, { headers: { accept: 'text/event-stream' } });
@@ -107,7 +100,7 @@ describe('graceful shutdown of a server process', () => {
     expect(await refused.json()).toMatchObject({ error: { code: 'server_draining' } });
 
     // After the delay the listener closes; the request in flight still gets its answer.
-    await until('the listener to close', async () => !(await acceptsConnections(url)));
+    await eventually('the listener to close', async () => ((await acceptsConnections(url)) ? undefined : true), 20_000, 25);
     expect(server.isRunning).toBe(true);
     const { response, text } = await inFlight.finish();
     expect(response.statusCode).toBe(200);
