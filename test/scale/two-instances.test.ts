@@ -125,6 +125,41 @@ describe.skipIf(!url || process.env['OUTPOST_TEST_STORE'] !== 'postgres')('two s
     expect(missing).toEqual([]);
     expect(pulls).toBeGreaterThan(2);
   }, 120_000);
+  describe('state that must not be per process', () => {
+    const login = (server: RunningServer, email: string, password: string) =>
+      fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify({ email, password }) });
+
+    it('throttles sign-in failures counted on both instances together', async () => {
+      // Five failures of an (account, address) pair are free; spread over two instances they
+      // still add up, so the sixth locks the pair on either instance.
+      for (let attempt = 0; attempt < 6; attempt++) expect((await login(attempt % 2 === 0 ? a : b, 'nobody@outpost.test', 'wrong-password')).status).toBe(401);
+      const locked = await login(a, 'nobody@outpost.test', 'wrong-password');
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect((await login(b, 'nobody@outpost.test', 'wrong-password')).status).toBe(429);
+    });
+
+    it('refuses on one instance a session signed out through the other', async () => {
+      const cookie = await signIn(b.url, ADMIN.email, ADMIN.password);
+      const asSecondSession = fetchWithCookie(cookie);
+      expect((await asSecondSession(`${b.url}/api/auth/me`)).status).toBe(200);
+      expect((await asSecondSession(`${a.url}/api/auth/logout`, { method: 'POST' })).status).toBe(204);
+      expect((await asSecondSession(`${b.url}/api/auth/me`)).status).toBe(401);
+    });
+
+    it('counts every use of an enrollment token, whichever instance enrolls', async () => {
+      const issued = await asAdmin(`${a.url}/api/admin/enrollment-tokens`, { method: 'POST', headers: json, body: JSON.stringify({ siteId, expiresInHours: 1 }) });
+      const { id, token } = (await issued.json()) as { id: string; token: string };
+      const enrollments = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          fetch(`${(i % 2 === 0 ? a : b).url}/api/agent/enroll`, { method: 'POST', headers: json, body: JSON.stringify({ token, hostname: `shared-token-${i}`, agentVersion: '0.1.0' }) }),
+        ),
+      );
+      expect(enrollments.map((response) => response.status)).toEqual(Array(6).fill(201));
+      expect((await a.store.enrollmentTokens.get(id))?.uses).toBe(6);
+    });
+  });
+
   describe('an agent heard by both instances', () => {
     const enroll = async (server: RunningServer): Promise<string> => {
       const issued = await asAdmin(`${server.url}/api/admin/enrollment-tokens`, { method: 'POST', headers: json, body: JSON.stringify({ siteId, expiresInHours: 1 }) });
