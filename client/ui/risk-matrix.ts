@@ -27,3 +27,6 @@ export function countRisksByCell(risks: readonly Pick<Risk, 'likelihood' | 'impa
   }
   return counts;
 }
+
+/** The badge tone (styles.css) for a score band, where a score is shown as a badge. */
+export const RISK_BAND_TONE: Record<RiskBand, 'ok' | 'warn' | 'bad'> = { low: 'ok', medium: 'warn', high: 'bad', critical: 'bad' };
