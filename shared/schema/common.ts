@@ -18,7 +18,7 @@ export const list = <T extends v.GenericSchema>(item: T, maxItems: number) =>
   v.pipe(v.array(item), v.maxLength(maxItems, `must have at most ${maxItems} items`));
 
 export const integer = (min: number, max: number) =>
-  v.pipe(v.number(), v.integer('must be an integer'), v.minValue(min), v.maxValue(max));
+  v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(min, `must be at least ${min}`), v.maxValue(max, `must be at most ${max}`));
 
 export const Tag = text(64, 1);
 export const Tags = list(Tag, 50);
