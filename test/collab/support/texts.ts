@@ -3,6 +3,7 @@ import { openCollabText, type CollabTarget, type CollabText, type CollabTextOpti
 import { textOf } from '../../../shared/collab/collab-text.ts';
 import { decodeUpdate } from '../../../shared/collab/update-encoding.ts';
 import { uuidv7 } from '../../../shared/id/uuidv7.ts';
+import type { CollectionName } from '../../../shared/schema/collections.ts';
 import type { Role } from '../../../shared/schema/user.ts';
 import type { Runbook } from '../../../shared/schema/index.ts';
 import type { Checkpoint } from '../../../shared/sync/checkpoint.ts';
@@ -14,7 +15,12 @@ import { signIn, type TestServer } from '../../support/server.ts';
 export const TEXT_COLLECTIONS = ['runbooks', 'incidents', 'doc_updates'] as const;
 
 /** A signed-in client of a new account with one role in the server's organization. */
-export async function clientAs(server: TestServer, role: Exclude<Role, 'admin'>, siteIds?: string[]): Promise<TestClient> {
+export async function clientAs(
+  server: TestServer,
+  role: Exclude<Role, 'admin'>,
+  siteIds?: string[],
+  collections: readonly CollectionName[] = TEXT_COLLECTIONS,
+): Promise<TestClient> {
   const email = `${role}-${uuidv7().slice(-8)}@outpost.test`;
   const password = 'collaborative-text-passphrase';
   const response = await server.adminFetch(`${server.url}/api/admin/users`, {
@@ -23,7 +29,7 @@ export async function clientAs(server: TestServer, role: Exclude<Role, 'admin'>,
     body: JSON.stringify({ email, name: `The ${role}`, password, memberships: [{ orgId: server.orgId, role, ...(siteIds ? { siteIds } : {}) }] }),
   });
   if (response.status !== 201) throw new Error(`creating a ${role} failed: ${response.status} ${await response.text()}`);
-  return startTestClient(server.url, await signIn(server.url, email, password), { collections: TEXT_COLLECTIONS });
+  return startTestClient(server.url, await signIn(server.url, email, password), { collections });
 }
 
 export function draftRunbook(orgId: string, status: Runbook['status'] = 'draft'): StoredDocument {
