@@ -15,9 +15,10 @@ import { DuplicateEmailError, type UserRecord } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
 import { syncDirectory } from './directory.ts';
 import { adminOrgIds, requireAdminOf } from './require-admin.ts';
+import { withoutControlCharacters } from '../http/plain-text.ts';
 
-const Email = v.pipe(v.string(), v.trim(), v.email('must be an email address'), v.maxLength(254));
-const Name = v.pipe(v.string(), v.trim(), v.minLength(1, 'is required'), v.maxLength(200));
+const Email = v.pipe(v.string(), v.trim(), v.email('must be an email address'), v.maxLength(254), withoutControlCharacters);
+const Name = v.pipe(v.string(), v.trim(), v.minLength(1, 'is required'), v.maxLength(200), withoutControlCharacters);
 const Password = v.pipe(v.string(), v.maxLength(1024));
 const MembershipInput = v.strictObject({
   orgId: Id,

@@ -14,9 +14,10 @@ import { publicUser } from './public-user.ts';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
 import { SESSION_COOKIE, type Sessions } from './sessions.ts';
 import { hashToken } from './tokens.ts';
+import { withoutControlCharacters } from '../http/plain-text.ts';
 
 const LoginBody = v.strictObject({
-  email: v.pipe(v.string(), v.trim(), v.minLength(3, 'is required'), v.maxLength(254)),
+  email: v.pipe(v.string(), v.trim(), v.minLength(3, 'is required'), v.maxLength(254), withoutControlCharacters),
   password: v.pipe(v.string(), v.minLength(1, 'is required'), v.maxLength(1024)),
 });
 
