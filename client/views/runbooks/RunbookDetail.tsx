@@ -1,7 +1,113 @@
+import { A, useParams, useSearchParams } from '@solidjs/router';
+import { For, Show, createMemo } from 'solid-js';
+import type { Runbook } from '../../../shared/schema/runbook.ts';
+import { useReplica } from '../../app/replica-context.tsx';
+import { mayWrite } from '../../data/may-write.ts';
+import { usePersonName } from '../../data/people.ts';
+import { useDocument } from '../../data/queries.ts';
+import { Markdown } from '../../ui/Markdown.tsx';
+import { NotOnDevice } from '../../ui/NotOnDevice.tsx';
+import { Notice, createSaving } from '../../ui/Notice.tsx';
+import { formatDateTime } from '../../ui/relative-time.ts';
+import { CollabTextSection } from '../collab/CollabTextSection.tsx';
+import { RecentRuns } from './RecentRuns.tsx';
+import { StartRun } from './StartRun.tsx';
+import { StepDetails } from './StepDetails.tsx';
+import { approveRunbook, approved } from './approve-runbook.ts';
+import { RUNBOOK_STATUS_LABELS, RUNBOOK_STATUS_TONE } from './runbook-labels.ts';
+import '../../ui/lists.css';
+import './runbooks.css';
+
+/** One runbook to read (rendered, sanitized Markdown), run on a device or site, and approve. */
 export default function RunbookDetail() {
+  const params = useParams<{ id: string }>();
+  const runbook = useDocument('runbooks', () => params.id);
   return (
-    <section class="page">
-      <h1>RunbookDetail</h1>
-    </section>
+    <Show when={runbook()} fallback={<NotOnDevice title="Runbook not found" backHref="/runbooks" backLabel="Runbooks" />}>
+      {(current) => <RunbookView runbook={current()} />}
+    </Show>
+  );
+}
+
+function RunbookView(props: { runbook: Runbook }) {
+  const replica = useReplica();
+  const personName = usePersonName();
+  const [search] = useSearchParams<{ deviceId?: string }>();
+  const { isSaving, notice, save } = createSaving();
+  const canApprove = createMemo(
+    () => (props.runbook.status === 'draft' || props.runbook.status === 'in_review') && mayWrite(replica, 'runbooks', props.runbook, approved(props.runbook, replica.user.id, new Date().toISOString())),
+  );
+  // Editing the long-form text is editing the runbook: the same rule decides.
+  const canEditText = createMemo(() => mayWrite(replica, 'runbooks', props.runbook, props.runbook));
+  const backHref = () => (search.deviceId ? `/runbooks?deviceId=${encodeURIComponent(search.deviceId)}` : '/runbooks');
+
+  return (
+    <article class="page runbook" aria-labelledby="runbook-title">
+      <A class="back" href={backHref()}>
+        ← Runbooks
+      </A>
+      <header class="runbook-head">
+        <div class="badges">
+          <span class={`badge ${RUNBOOK_STATUS_TONE[props.runbook.status]}`} data-testid="runbook-status">
+            {RUNBOOK_STATUS_LABELS[props.runbook.status]}
+          </span>
+          <span class="muted">Version {props.runbook.version}</span>
+          <Show when={props.runbook.approvedAt}>
+            {(at) => (
+              <span class="muted">
+                {' · '}approved by {personName(props.runbook.approvedBy)} on {formatDateTime(at())}
+              </span>
+            )}
+          </Show>
+        </div>
+        <h1 id="runbook-title">{props.runbook.title}</h1>
+        <Show when={props.runbook.tags.length > 0}>
+          <ul class="tags" aria-label="Tags">
+            <For each={props.runbook.tags}>{(tag) => <li>{tag}</li>}</For>
+          </ul>
+        </Show>
+      </header>
+      <div class="runbook-layout">
+        <section class="card runbook-start">
+          <StartRun runbook={props.runbook} deviceId={search.deviceId} />
+        </section>
+        <div class="runbook-main">
+          <Show when={props.runbook.summary}>
+            <Markdown text={props.runbook.summary} class="runbook-summary-text" />
+          </Show>
+          <section aria-labelledby="steps-title">
+            <h2 id="steps-title">
+              Steps <span class="muted">({props.runbook.steps.length})</span>
+            </h2>
+            <ol class="steps">
+              <For each={props.runbook.steps}>
+                {(step, index) => (
+                  <li class="step card">
+                    <span class="step-number" aria-hidden="true">
+                      {index() + 1}
+                    </span>
+                    <StepDetails step={step} />
+                  </li>
+                )}
+              </For>
+            </ol>
+          </section>
+          <CollabTextSection target={{ collection: 'runbooks', id: props.runbook.id }} title="Background and notes" canEdit={canEditText()} emptyText="No long-form text for this runbook." />
+        </div>
+        <aside class="runbook-side" aria-label="Approval and runs">
+          <Show when={canApprove()}>
+            <section class="card" aria-labelledby="approve-title">
+              <h2 id="approve-title">Approval</h2>
+              <p class="muted">Approving freezes this text and these steps as version {props.runbook.version}; staff can then run it.</p>
+              <button type="button" class="primary" disabled={isSaving()} onClick={() => void save(() => approveRunbook(replica, props.runbook), 'Approved.')}>
+                Approve this runbook
+              </button>
+            </section>
+          </Show>
+          <Notice message={notice()} />
+          <RecentRuns runbookId={props.runbook.id} />
+        </aside>
+      </div>
+    </article>
   );
 }
