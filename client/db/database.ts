@@ -2,6 +2,7 @@ import { createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema
 import { COLLECTION_NAMES, COLLECTIONS, type CollectionName, type EntityOf } from '../../shared/schema/collections.ts';
 import { toRxJsonSchema } from '../../shared/schema/rxdb-schema.ts';
 import { mergeConflictHandler, serverStateConflictHandler } from '../sync/conflict-handler.ts';
+import { keepConflictBases } from '../sync/conflict-bases.ts';
 import type { RejectionLog } from '../sync/rejections.ts';
 
 export type OutpostCollections = { [C in CollectionName]: RxCollection<EntityOf<C>> };
@@ -41,5 +42,7 @@ export async function createOutpostDatabase(options: DatabaseOptions): Promise<O
       ]),
     ),
   );
+  // Bulk-pulled documents get their conflict base when first written locally, in any tab.
+  for (const name of names) keepConflictBases(db.collections[name]);
   return db;
 }

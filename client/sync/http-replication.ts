@@ -1,9 +1,10 @@
-import type { RxCollection, RxReplicationPullStreamItem } from 'rxdb';
+import type { RxCollection, RxError, RxReplicationPullStreamItem } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import type { Observable } from 'rxjs';
 import type { CollectionName } from '../../shared/schema/collections.ts';
 import { encodeCheckpoint, type Checkpoint } from '../../shared/sync/checkpoint.ts';
 import {
+  PULL_MAX_LIMIT,
   RESYNC_REQUIRED,
   type ApiErrorBody,
   type PullResponse,
@@ -19,6 +20,8 @@ export interface PullProgress {
 }
 
 import type { RejectionLog } from './rejections.ts';
+import { bulkCatchUp } from './bulk-catch-up.ts';
+import { runBeforeFirstStart } from './run-before-first-start.ts';
 
 export interface HttpReplicationOptions<T> {
   collection: RxCollection<T>;
@@ -27,6 +30,7 @@ export interface HttpReplicationOptions<T> {
   fetch?: typeof fetch;
   live: boolean;
   stream$?: Observable<RxReplicationPullStreamItem<T, Checkpoint>>;
+  /** Documents per pull request (default: RxDB's loop 500, the bulk catch-up the server's maximum). */
   pullBatchSize?: number;
   pushBatchSize?: number;
   retryTime?: number;
@@ -47,12 +51,21 @@ export class HttpError extends Error {
   }
 }
 
+/** The bulk catch-up's first page: small, so storing starts while the big pages download. */
+const FIRST_BULK_PAGE = 200;
+
+/** Errors of the link or the server, which the replication retries; anything else is a bug to report. */
+const isTransient = (error: unknown) =>
+  error instanceof HttpError || error instanceof TypeError || (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'));
+
 /**
  * A half-open connection (the link died without a FIN or RST) never answers and never fails:
  * without a deadline the collection's replication would wait on it forever.
  */
 async function requestJson<R>(doFetch: typeof fetch, url: string, timeoutMs: number, init?: RequestInit): Promise<R> {
-  const response = await doFetch(url, { credentials: 'same-origin', ...init, signal: AbortSignal.timeout(timeoutMs) });
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+  const response = await doFetch(url, { credentials: 'same-origin', ...init, signal });
   const text = await response.text();
   const body = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) throw new HttpError(response.status, body as ApiErrorBody | undefined);
@@ -62,7 +75,8 @@ async function requestJson<R>(doFetch: typeof fetch, url: string, timeoutMs: num
 /**
  * Replicates one collection with the server's sync protocol. When the server answers that the
  * checkpoint predates purged tombstones, it pulls everything again and then deletes the local
- * documents the server no longer has, so no deletion is silently missed.
+ * documents the server no longer has, so no deletion is silently missed. Before RxDB's loop
+ * starts, new documents are pulled in bulk (bulk-catch-up.ts): a first sync is that path.
  */
 export function replicateOverHttp<T extends { id: string }>(options: HttpReplicationOptions<T>): RxReplicationState<T, Checkpoint> {
   const doFetch = options.fetch ?? fetch;
@@ -72,14 +86,15 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
   let pulled = 0;
   let resyncSeenIds: Set<string> | undefined;
 
-  const pullPage = async (checkpoint: Checkpoint | undefined, limit: number) => {
+  const pullPage = async (checkpoint: Checkpoint | undefined, limit: number, signal?: AbortSignal) => {
     const url = `${base}/pull?checkpoint=${encodeURIComponent(encodeCheckpoint(checkpoint))}&limit=${limit}`;
-    return requestJson<PullResponse<T>>(doFetch, url, timeoutMs);
+    return requestJson<PullResponse<T>>(doFetch, url, timeoutMs, signal ? { signal } : undefined);
   };
+  const replicationIdentifier = `outpost-http-${options.name}-${options.baseUrl}`;
 
-  return replicateRxCollection<T, Checkpoint>({
+  const replication = replicateRxCollection<T, Checkpoint>({
     collection: options.collection,
-    replicationIdentifier: `outpost-http-${options.name}-${options.baseUrl}`,
+    replicationIdentifier,
     live: options.live,
     retryTime: options.retryTime ?? 2000,
     waitForLeadership: true,
@@ -148,4 +163,25 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
       },
     },
   });
+
+  runBeforeFirstStart(replication, async (signal) => {
+    try {
+      await bulkCatchUp({
+        collection: options.collection,
+        replicationIdentifier,
+        pageSize: options.pullBatchSize ?? PULL_MAX_LIMIT,
+        firstPageSize: options.pullBatchSize ?? FIRST_BULK_PAGE,
+        pullPage,
+        signal,
+        onPage: (page) => {
+          pulled += page.documents.length;
+          options.onPullProgress?.({ collection: options.name, pulled, remaining: page.remaining });
+        },
+      });
+    } catch (error) {
+      // RxDB's loop continues from the last stored page either way and retries the link itself.
+      if (!signal.aborted && !isTransient(error)) replication.subjects.error.next(error as RxError);
+    }
+  });
+  return replication;
 }

@@ -28,3 +28,16 @@ export function revisionOf(body: string, deleted: boolean): string {
 export function decodeDocument(body: string, deleted: boolean): StoredDocument {
   return { ...(JSON.parse(body) as Record<string, unknown>), _deleted: deleted } as StoredDocument;
 }
+
+const LIVE_TAIL = Buffer.from(',"_deleted":false}');
+const DELETED_TAIL = Buffer.from(',"_deleted":true}');
+
+/**
+ * The replicated JSON of a stored body, as UTF-8 bytes, without parsing it: pulls serve pages of
+ * stored bodies as they are (a first sync is megabytes of them). The body is canonical JSON of
+ * an object; the deletion flag is appended as its last key.
+ */
+export function replicatedJson(body: Uint8Array, deleted: boolean): Uint8Array {
+  if (body.length <= 2) return Buffer.from(`{"_deleted":${deleted}}`);
+  return Buffer.concat([body.subarray(0, -1), deleted ? DELETED_TAIL : LIVE_TAIL]);
+}

@@ -163,6 +163,22 @@ export function describeStoreBehaviour(harness: StoreHarness): void {
       expect(await store.pull(EVERYTHING, 'orgs', first.checkpoint, 10)).toEqual({ documents: [], checkpoint: first.checkpoint, remaining: 0 });
     });
 
+    it('serves the same page as encoded JSON, tombstones and empty pages included', async () => {
+      const org = makeOrg();
+      const site = makeSite(org.id);
+      const devices = [makeDevice(org.id, site.id), makeDevice(org.id, site.id)];
+      await store.insertMany('devices', devices.map(live));
+      await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: deleted(live(devices[0]!)), assumedMasterState: live(devices[0]!) }]);
+      const served: unknown[] = [];
+      for (const checkpoint of [{}, { [org.id]: 2 }, { [org.id]: 3 }]) {
+        const page = await store.pull(EVERYTHING, 'devices', checkpoint, 1);
+        const text = await store.pullJson(EVERYTHING, 'devices', checkpoint, 1);
+        expect({ ...text, documents: text.documents.map((json) => JSON.parse(Buffer.from(json).toString('utf8')) as unknown) }).toEqual(page);
+        served.push(...page.documents);
+      }
+      expect(served).toEqual([live(devices[1]!), deleted(live(devices[0]!))]);
+    });
+
     it('pages through several organizations in sequence order without skipping or repeating a change', async () => {
       const orgs = [makeOrg(), makeOrg(), makeOrg()];
       const sites = orgs.map((org) => makeSite(org.id));

@@ -8,8 +8,8 @@ import type { AuditLog, EnrollmentTokenStore, SessionStore, ThrottleStore, UserS
 
 export type StoredDocument = Replicated<{ id: string; orgId: string; siteId?: string } & Record<string, unknown>>;
 
-export interface PullPage {
-  documents: StoredDocument[];
+export interface PullPage<D = StoredDocument> {
+  documents: D[];
   checkpoint: Checkpoint;
   remaining: number;
 }
@@ -106,6 +106,8 @@ export class InvalidWriteError extends Error {
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   pull(scope: Scope, collection: CollectionName, checkpoint: Checkpoint, limit: number): Promise<PullPage>;
+  /** The same page as pull(), each document as its replicated JSON in UTF-8, served unparsed. */
+  pullJson(scope: Scope, collection: CollectionName, checkpoint: Checkpoint, limit: number): Promise<PullPage<Uint8Array>>;
   push(principal: Principal, collection: CollectionName, rows: readonly PushRow<StoredDocument>[], options?: PushOptions): Promise<PushResult>;
   /** Current states by id (deleted ones included), for checks that need related documents. */
   getMany(collection: CollectionName, ids: readonly string[]): Promise<StoredDocument[]>;

@@ -2,11 +2,11 @@ import { Hono } from 'hono';
 import { COLLECTIONS, isCollectionName, type CollectionName } from '../../shared/schema/collections.ts';
 import { isInScope } from '../store/scope.ts';
 import { decodeCheckpoint, type Checkpoint } from '../../shared/sync/checkpoint.ts';
-import { PULL_DEFAULT_LIMIT, PullQuerySchema, RESYNC_REQUIRED, type PullResponse, type PushResponse } from '../../shared/sync/protocol.ts';
+import { PULL_DEFAULT_LIMIT, PullQuerySchema, RESYNC_REQUIRED, type PushResponse } from '../../shared/sync/protocol.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { ApiError, parseInput } from '../http/errors.ts';
 import { readJsonBody } from '../http/json-body.ts';
-import { InvalidWriteError, ResyncRequiredError, type Store } from '../store/store.ts';
+import { InvalidWriteError, ResyncRequiredError, type PullPage, type Store } from '../store/store.ts';
 import { parsePushBody } from './replicated-document.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { readScope, writeAuthorizer } from './authorization.ts';
@@ -26,6 +26,19 @@ function checkpointParam(text: string | undefined): Checkpoint {
   }
 }
 
+const COMMA = Buffer.from(',');
+
+/** A PullResponse in UTF-8, written around documents that are already JSON. */
+function pullResponseJson(page: PullPage<Uint8Array>): Uint8Array<ArrayBuffer> {
+  const parts: Uint8Array[] = [Buffer.from('{"documents":[')];
+  for (const [index, document] of page.documents.entries()) {
+    if (index > 0) parts.push(COMMA);
+    parts.push(document);
+  }
+  parts.push(Buffer.from(`],"checkpoint":${JSON.stringify(page.checkpoint)},"remaining":${page.remaining}}`));
+  return Buffer.concat(parts);
+}
+
 export function syncRoutes(store: Store, streamOptions: StreamOptions): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
@@ -36,8 +49,8 @@ export function syncRoutes(store: Store, streamOptions: StreamOptions): Hono<App
     const query = parseInput('query', PullQuerySchema, c.req.query());
     const checkpoint = checkpointParam(query.checkpoint);
     try {
-      const page = await store.pull(readScope(c.get('principal'), collection), collection, checkpoint, query.limit ?? PULL_DEFAULT_LIMIT);
-      return c.json(page satisfies PullResponse);
+      const page = await store.pullJson(readScope(c.get('principal'), collection), collection, checkpoint, query.limit ?? PULL_DEFAULT_LIMIT);
+      return c.body(pullResponseJson(page), 200, { 'content-type': 'application/json' });
     } catch (error) {
       if (error instanceof ResyncRequiredError) throw new ApiError(410, RESYNC_REQUIRED, error.message, 'query.checkpoint');
       throw error;

@@ -6,7 +6,7 @@ import type { PushRow } from '../../../shared/sync/protocol.ts';
 import type { Principal, Scope } from '../../auth/principal.ts';
 import type { AuditEntry } from '../accounts.ts';
 import { ChangeListeners } from '../change-listeners.ts';
-import { decodeDocument, encodeDocument, type EncodedDocument } from '../document-codec.ts';
+import { decodeDocument, encodeDocument, replicatedJson, type EncodedDocument } from '../document-codec.ts';
 import { scopedOrgs, type ResolvedOrgScope } from '../scope.ts';
 import {
   ResyncRequiredError,
@@ -162,6 +162,14 @@ export class PostgresStore implements Store {
   }
 
   async pull(scope: Scope, collection: CollectionName, checkpoint: Checkpoint, limit: number): Promise<PullPage> {
+    return this.#pullPage(scope, collection, checkpoint, limit, decodeDocument);
+  }
+
+  async pullJson(scope: Scope, collection: CollectionName, checkpoint: Checkpoint, limit: number): Promise<PullPage<Uint8Array>> {
+    return this.#pullPage(scope, collection, checkpoint, limit, (body, deleted) => replicatedJson(Buffer.from(body), deleted));
+  }
+
+  async #pullPage<D>(scope: Scope, collection: CollectionName, checkpoint: Checkpoint, limit: number, present: (body: string, deleted: boolean) => D): Promise<PullPage<D>> {
     // One snapshot: the page, the new checkpoint and `remaining` agree with each other.
     return inTransaction(
       this.#pool,
@@ -172,14 +180,14 @@ export class PostgresStore implements Store {
           const position = checkpoint[org.orgId] ?? 0;
           if (position > 0 && position < (purged.get(org.orgId) ?? 0)) throw new ResyncRequiredError(org.orgId);
         }
-        const documents: StoredDocument[] = [];
+        const documents: D[] = [];
         const next: Checkpoint = {};
         for (const org of orgs) {
           let position = checkpoint[org.orgId] ?? 0;
           const room = limit - documents.length;
           if (room > 0) {
             const rows = await this.#changesSince(db, org, collection, position, room);
-            for (const row of rows) documents.push(decodeDocument(row.body, row.deleted));
+            for (const row of rows) documents.push(present(row.body, row.deleted));
             position = rows.at(-1)?.seq ?? position;
           }
           next[org.orgId] = position;

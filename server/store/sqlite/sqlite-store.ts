@@ -6,7 +6,7 @@ import type { Checkpoint } from '../../../shared/sync/checkpoint.ts';
 import type { PushRow } from '../../../shared/sync/protocol.ts';
 import type { Principal, Scope } from '../../auth/principal.ts';
 import { ChangeListeners } from '../change-listeners.ts';
-import { decodeDocument, encodeDocument } from '../document-codec.ts';
+import { decodeDocument, encodeDocument, replicatedJson } from '../document-codec.ts';
 import { scopedOrgs, type ResolvedOrgScope } from '../scope.ts';
 import {
   ResyncRequiredError,
@@ -40,6 +40,14 @@ interface DocumentRow {
   body: string;
 }
 
+/** A pulled change; its body as text, or as bytes when served without parsing. */
+interface ChangeRow {
+  seq: number;
+  deleted: number;
+  body: string | Uint8Array;
+}
+type BodyColumn = 'body' | 'CAST(body AS BLOB) AS body';
+
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for throwaway tests. */
   filename: string;
@@ -66,6 +74,9 @@ export class SqliteStore implements Store {
     // "Acknowledged" means durable: FULL fsyncs the WAL on every commit, surviving power loss too.
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 5000');
+    // Pulls read megabytes of bodies (a first sync of a site is tens of them): reading through a
+    // memory map instead of a read() per page halves that time.
+    this.#db.pragma('mmap_size = 268435456');
     this.#db.pragma('foreign_keys = ON');
     migrate(this.#db);
     this.users = new SqliteUsers(this.#db);
@@ -77,6 +88,15 @@ export class SqliteStore implements Store {
   }
 
   async pull(scope: Scope, collection: CollectionName, checkpoint: Checkpoint, limit: number): Promise<PullPage> {
+    return this.#pullPage(scope, collection, checkpoint, limit, 'body', (row) => decodeDocument(String(row.body), row.deleted === 1));
+  }
+
+  async pullJson(scope: Scope, collection: CollectionName, checkpoint: Checkpoint, limit: number): Promise<PullPage<Uint8Array>> {
+    // Bodies as bytes: served without ever becoming JavaScript strings.
+    return this.#pullPage(scope, collection, checkpoint, limit, 'CAST(body AS BLOB) AS body', (row) => replicatedJson(row.body as Uint8Array, row.deleted === 1));
+  }
+
+  #pullPage<D>(scope: Scope, collection: CollectionName, checkpoint: Checkpoint, limit: number, body: BodyColumn, present: (row: ChangeRow) => D): PullPage<D> {
     // One read transaction: the page, the new checkpoint and `remaining` see the same snapshot.
     return this.#db.transaction(() => {
       const orgs = scopedOrgs(scope, this.#allOrgIds());
@@ -86,15 +106,15 @@ export class SqliteStore implements Store {
           throw new ResyncRequiredError(org.orgId);
         }
       }
-      const documents: StoredDocument[] = [];
+      const documents: D[] = [];
       const next: Checkpoint = {};
       let remaining = 0;
       for (const org of orgs) {
         let position = checkpoint[org.orgId] ?? 0;
         const room = limit - documents.length;
         if (room > 0) {
-          const rows = this.#changesSince(org, collection, position, room);
-          for (const row of rows) documents.push(decodeDocument(row.body, row.deleted === 1));
+          const rows = this.#changesSince(org, collection, position, room, body);
+          for (const row of rows) documents.push(present(row));
           position = rows.at(-1)?.seq ?? position;
         }
         next[org.orgId] = position;
@@ -252,10 +272,10 @@ export class SqliteStore implements Store {
     return seq ?? 0;
   }
 
-  #changesSince(org: ResolvedOrgScope, collection: CollectionName, seq: number, limit: number): DocumentRow[] {
+  #changesSince(org: ResolvedOrgScope, collection: CollectionName, seq: number, limit: number, body: BodyColumn): ChangeRow[] {
     const { clause, params } = siteFilter(org, collection);
-    return this.#prepare<unknown[], DocumentRow>(
-        `SELECT id, org_id, seq, revision, deleted, body FROM documents
+    return this.#prepare<unknown[], ChangeRow>(
+        `SELECT seq, deleted, ${body} FROM documents
          WHERE org_id = ? AND collection = ? AND seq > ? ${clause} ORDER BY seq LIMIT ?`,
       )
       .all(org.orgId, collection, seq, ...params, limit);

@@ -1,0 +1,120 @@
+import { stackCheckpoints, type RxCollection, type RxDocumentData } from 'rxdb';
+import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
+import type { PullResponse, Replicated } from '../../shared/sync/protocol.ts';
+import { isPristine, PRISTINE_LWT, pristineDocument } from './pristine.ts';
+import { idsWithAssumedMaster, openMetaInstance, readCheckpoint, replicationHash, writeCheckpoint, type MetaInstance } from './replication-meta.ts';
+
+export interface BulkCatchUpOptions<T> {
+  collection: RxCollection<T>;
+  replicationIdentifier: string;
+  pageSize: number;
+  /** A smaller first page gets the first write going while the big pages download. */
+  firstPageSize?: number;
+  pullPage(checkpoint: Checkpoint | undefined, limit: number, signal: AbortSignal): Promise<PullResponse<T>>;
+  /** Called once per stored page (progress). */
+  onPage?(page: PullResponse<T>): void;
+  signal: AbortSignal;
+}
+
+/** RxDB's checkpoint of a storage's own change order. */
+interface StorageCheckpoint {
+  id: string;
+  lwt: number;
+}
+
+export type CatchUpOutcome = 'caught-up' | 'handed-over';
+
+/**
+ * Before RxDB's replication loop starts, pulls every page that needs no merge (documents the
+ * client does not have, or has unchanged since it pulled them: a first sync, a long absence)
+ * and writes it straight into the collection's storage, one bulk write per page, while the next
+ * page downloads. RxDB's loop spends most of a first sync on per-document bookkeeping and on
+ * waiting for itself; this path does what that bookkeeping would conclude, in RxDB's formats:
+ * - the documents, marked pristine (see pristine.ts), without a copy of each as its conflict base;
+ * - the push checkpoint past them, so they are never taken for local changes to push;
+ * - the pull checkpoint after each page, so an interrupted catch-up resumes where it stopped.
+ * At the first page holding a document changed locally, it stops without moving the
+ * checkpoint: RxDB's loop pulls that page again and merges it document by document.
+ */
+export async function bulkCatchUp<T extends { id: string }>(options: BulkCatchUpOptions<T>): Promise<CatchUpOutcome> {
+  const { collection, replicationIdentifier } = options;
+  const database = collection.database;
+  const replication = { identifier: replicationIdentifier, hash: await replicationHash(collection, replicationIdentifier), token: database.token };
+  const meta = await openMetaInstance(collection, replicationIdentifier);
+  const prefetch = new AbortController();
+  const stopPrefetch = () => prefetch.abort();
+  options.signal.addEventListener('abort', stopPrefetch);
+  try {
+    let checkpoint = await readCheckpoint<Checkpoint>(meta, 'down');
+    await skipBulkPulledOnPush(meta, replication.token);
+    let next: Promise<PullResponse<T>> | undefined = options.pullPage(checkpoint, options.firstPageSize ?? options.pageSize, prefetch.signal);
+    while (next && !options.signal.aborted) {
+      const page: PullResponse<T> = await next;
+      const reached = stackCheckpoints<Checkpoint>([checkpoint, page.checkpoint]);
+      // The next page downloads while this one is written.
+      next = page.remaining > 0 && page.documents.length > 0 ? options.pullPage(reached, options.pageSize, prefetch.signal) : undefined;
+      next?.catch(() => undefined);
+      if (page.documents.length > 0) {
+        const isAllStored = await storePristine(collection, meta, page.documents, replication);
+        if (!isAllStored) return 'handed-over';
+        await writeCheckpoint(meta, 'down', reached, replication.token);
+      }
+      checkpoint = reached;
+      options.onPage?.(page);
+    }
+    return 'caught-up';
+  } finally {
+    options.signal.removeEventListener('abort', stopPrefetch);
+    prefetch.abort();
+    await meta.close();
+  }
+}
+
+/** Sorts after every document id (ids are UUIDs). */
+const PAST_EVERY_ID = '\uffff';
+
+/**
+ * Puts the push checkpoint at (PRISTINE_LWT, past every id) before anything is written, so no
+ * bulk-pulled document, now or after a crash, is ever taken for a local change to push; a
+ * checkpoint already past PRISTINE_LWT is past them all anyway.
+ */
+async function skipBulkPulledOnPush(meta: MetaInstance, token: string): Promise<void> {
+  const current = await readCheckpoint<StorageCheckpoint>(meta, 'up');
+  if (current && (current.lwt > PRISTINE_LWT || current.id === PAST_EVERY_ID)) return;
+  await writeCheckpoint(meta, 'up', { id: PAST_EVERY_ID, lwt: PRISTINE_LWT }, token);
+}
+
+/**
+ * Writes the page's master states: new documents as inserts, and documents still pristine
+ * (unchanged locally since pulled, no conflict base stored) as updates. False when some
+ * document is neither: RxDB's loop must merge it.
+ */
+async function storePristine<T extends { id: string }>(
+  collection: RxCollection<T>,
+  meta: MetaInstance,
+  documents: readonly Replicated<T>[],
+  replication: { identifier: string; hash: string; token: string },
+): Promise<boolean> {
+  const byId = new Map(documents.map((master) => [master.id, master]));
+  const inserts = documents.map((master) => ({ document: pristineDocument(master, undefined, replication) as RxDocumentData<T> }));
+  const existing = await conflictsOf(collection, inserts);
+  if (existing.length === 0) return true;
+  const withBase = await idsWithAssumedMaster(meta, existing.map((document) => document.id));
+  const updatable = existing.filter((document) => isPristine(document) && !withBase.has(document.id));
+  if (updatable.length < existing.length) return false;
+  const updates = updatable.map((previous) => ({ previous, document: pristineDocument(byId.get(previous.id) as Replicated<T>, previous, replication) as RxDocumentData<T> }));
+  return (await conflictsOf(collection, updates)).length === 0;
+}
+
+/** Writes the rows straight into the collection's storage; returns the stored states of the rows refused as conflicts. */
+async function conflictsOf<T extends { id: string }>(
+  collection: RxCollection<T>,
+  rows: { document: RxDocumentData<T>; previous?: RxDocumentData<T> }[],
+): Promise<RxDocumentData<T>[]> {
+  const storage = collection.storageInstance.originalStorageInstance;
+  const result = await collection.database.lockedRun(() => storage.bulkWrite(rows, 'replication-bulk-catch-up'));
+  return result.error.map((error) => {
+    if (error.status !== 409) throw new Error(`bulk catch-up could not write ${error.documentId} (status ${error.status})`);
+    return error.documentInDb;
+  });
+}

@@ -1,0 +1,110 @@
+import {
+  createRevision,
+  getComposedPrimaryKeyOfDocumentData,
+  getRxReplicationMetaInstanceSchema,
+  hasEncryption,
+  now,
+  type RxCollection,
+  type RxDocumentData,
+  type RxJsonSchema,
+  type RxStorageInstance,
+  type RxStorageReplicationMeta,
+} from 'rxdb';
+
+/**
+ * RxDB keeps each replication's checkpoints and assumed master states in a storage instance of
+ * its own (the "meta instance"). The bulk catch-up and the conflict bases write there directly,
+ * in RxDB's own format, so the replication continues from what they wrote as if it had written
+ * it itself. Names and formats follow rxdb/src/replication-protocol (v17).
+ */
+type Meta = RxStorageReplicationMeta<unknown, unknown>;
+export type MetaInstance = RxStorageInstance<Meta, unknown, unknown>;
+export type Direction = 'up' | 'down';
+
+/** The same name RxDB's replicateRxCollection gives the meta instance of this replication. */
+export async function metaCollectionName(collection: RxCollection, replicationIdentifier: string): Promise<string> {
+  return `rx-replication-meta-${await collection.database.hashFunction([collection.name, replicationIdentifier].join('-'))}`;
+}
+
+/** What RxDB writes into a document's `_meta.o`: the hash of the replication that pulled it. */
+export function replicationHash(collection: RxCollection, replicationIdentifier: string): Promise<string> {
+  return collection.database.hashFunction(`rxdbreplication${replicationIdentifier}`);
+}
+
+export async function openMetaInstance(collection: RxCollection, replicationIdentifier: string): Promise<MetaInstance> {
+  const database = collection.database;
+  const schema = getRxReplicationMetaInstanceSchema(collection.schema.jsonSchema, hasEncryption(collection.schema.jsonSchema));
+  return (await database.storage.createStorageInstance({
+    databaseName: database.name,
+    collectionName: await metaCollectionName(collection, replicationIdentifier),
+    databaseInstanceToken: database.token,
+    multiInstance: database.multiInstance,
+    options: {},
+    schema: schema as RxJsonSchema<RxDocumentData<Meta>>,
+    password: database.password,
+    devMode: false,
+  })) as MetaInstance;
+}
+
+const checkpointId = (meta: MetaInstance, direction: Direction) =>
+  getComposedPrimaryKeyOfDocumentData(meta.schema, { isCheckpoint: '1', itemId: direction });
+
+const assumedMasterId = (meta: MetaInstance, documentId: string) =>
+  getComposedPrimaryKeyOfDocumentData(meta.schema, { isCheckpoint: '0', itemId: documentId });
+
+async function findCheckpointDocument(meta: MetaInstance, direction: Direction): Promise<RxDocumentData<Meta> | undefined> {
+  return (await meta.findDocumentsById([checkpointId(meta, direction)], false))[0];
+}
+
+export async function readCheckpoint<C>(meta: MetaInstance, direction: Direction): Promise<C | undefined> {
+  return (await findCheckpointDocument(meta, direction))?.checkpointData as C | undefined;
+}
+
+export async function writeCheckpoint<C>(meta: MetaInstance, direction: Direction, checkpoint: C, token: string): Promise<void> {
+  const previous = await findCheckpointDocument(meta, direction);
+  const document: RxDocumentData<Meta> = {
+    id: checkpointId(meta, direction),
+    isCheckpoint: '1',
+    itemId: direction,
+    checkpointData: checkpoint,
+    _deleted: false,
+    _attachments: {},
+    _meta: { lwt: now() },
+    _rev: createRevision(token, previous),
+  };
+  const result = await meta.bulkWrite([{ document, ...(previous ? { previous } : {}) }], 'replication-set-checkpoint');
+  const error = result.error[0];
+  if (error) throw new Error(`could not store the ${direction} checkpoint (status ${error.status})`);
+}
+
+/** The ids, among these, whose assumed master state the replication already keeps. */
+export async function idsWithAssumedMaster(meta: MetaInstance, documentIds: readonly string[]): Promise<Set<string>> {
+  const found = await meta.findDocumentsById(
+    documentIds.map((id) => assumedMasterId(meta, id)),
+    true,
+  );
+  return new Set(found.map((document) => document.itemId));
+}
+
+/**
+ * Records master states as the replication's assumed master states, where it has none yet.
+ * A concurrent writer that got there first wins: its state is at least as recent.
+ */
+export async function insertAssumedMasters(meta: MetaInstance, states: readonly Record<string, unknown>[], token: string): Promise<void> {
+  const rows = states.map((docData) => ({
+    document: {
+      id: assumedMasterId(meta, String(docData['id'])),
+      isCheckpoint: '0',
+      itemId: String(docData['id']),
+      docData,
+      _deleted: false,
+      _attachments: {},
+      _meta: { lwt: now() },
+      _rev: createRevision(token),
+    } as RxDocumentData<Meta>,
+  }));
+  if (rows.length === 0) return;
+  const result = await meta.bulkWrite(rows, 'replication-down-write-meta');
+  const failed = result.error.find((error) => error.status !== 409);
+  if (failed) throw new Error(`could not store a conflict base (status ${failed.status})`);
+}
