@@ -11,7 +11,14 @@ export function FilterSelect<T extends string>(props: { id: string; label: strin
     <div class="filter">
       <label for={props.id}>{props.label}</label>
       <select id={props.id} value={props.value} onChange={(event) => props.onChange(event.currentTarget.value as T)}>
-        <For each={props.options}>{(option) => <option value={option.value}>{option.label}</option>}</For>
+        {/* Each option says whether it is chosen: options that arrive after the value (sites still loading) would otherwise show the first. */}
+        <For each={props.options}>
+          {(option) => (
+            <option value={option.value} selected={option.value === props.value}>
+              {option.label}
+            </option>
+          )}
+        </For>
       </select>
     </div>
   );

@@ -13,7 +13,7 @@ import { CollabTextSection } from '../collab/CollabTextSection.tsx';
 import { RecentRuns } from './RecentRuns.tsx';
 import { StartRun } from './StartRun.tsx';
 import { StepDetails } from './StepDetails.tsx';
-import { approveRunbook, approved } from './approve-runbook.ts';
+import { approveOnDevice, approved } from './approve-runbook.ts';
 import { RUNBOOK_STATUS_LABELS, RUNBOOK_STATUS_TONE } from './runbook-labels.ts';
 import '../../ui/lists.css';
 import './runbooks.css';
@@ -52,15 +52,15 @@ function RunbookView(props: { runbook: Runbook }) {
             {RUNBOOK_STATUS_LABELS[props.runbook.status]}
           </span>
           <span class="muted">Version {props.runbook.version}</span>
-          <Show when={props.runbook.approvedAt}>
-            {(at) => (
-              <span class="muted">
-                {' · '}approved by {personName(props.runbook.approvedBy)} on {formatDateTime(at())}
-              </span>
-            )}
-          </Show>
         </div>
         <h1 id="runbook-title">{props.runbook.title}</h1>
+        <Show when={props.runbook.approvedAt}>
+          {(at) => (
+            <p class="muted approval">
+              Approved by {personName(props.runbook.approvedBy)} on {formatDateTime(at())}
+            </p>
+          )}
+        </Show>
         <Show when={props.runbook.tags.length > 0}>
           <ul class="tags" aria-label="Tags">
             <For each={props.runbook.tags}>{(tag) => <li>{tag}</li>}</For>
@@ -98,8 +98,8 @@ function RunbookView(props: { runbook: Runbook }) {
           <Show when={canApprove()}>
             <section class="card" aria-labelledby="approve-title">
               <h2 id="approve-title">Approval</h2>
-              <p class="muted">Approving freezes this text and these steps as version {props.runbook.version}; staff can then run it.</p>
-              <button type="button" class="primary" disabled={isSaving()} onClick={() => void save(() => approveRunbook(replica, props.runbook), 'Approved.')}>
+              <p class="muted">Approving freezes this text and these steps as a version of their own; staff can then run it.</p>
+              <button type="button" class="primary" disabled={isSaving()} onClick={() => void save(() => approveOnDevice(replica, props.runbook.id), 'Approved.')}>
                 Approve this runbook
               </button>
             </section>

@@ -1,51 +1,24 @@
-import { runbookVersionId } from '../../../shared/runbook/version-id.ts';
 import type { Runbook } from '../../../shared/schema/runbook.ts';
 import type { Replica } from '../../app/replica.ts';
-import { createDocument, updateDocument, type SaveResult } from '../../data/write.ts';
+import type { SaveResult } from '../../data/write.ts';
+import { isQuotaError, STORAGE_FULL_MESSAGE } from '../../data/storage-errors.ts';
 
-/** The runbook as its approval leaves it, signed by the approver. */
-export const approved = (runbook: Runbook, approvedBy: string, approvedAt: string, version = runbook.version): Runbook => ({
-  ...runbook,
-  status: 'approved',
-  approvedBy,
-  approvedAt,
-  version,
-});
-
-/** The collaborative long-form text as it stands on this device (Yjs loads only now). */
-async function bodyOf(replica: Replica, runbookId: string): Promise<string> {
-  const { openCollabText } = await import('../../collab/collab-text.ts');
-  const collab = openCollabText(replica.db, { collection: 'runbooks', id: runbookId });
-  try {
-    await collab.loaded;
-    return collab.text.toString();
-  } finally {
-    await collab.close();
-  }
-}
+/** The runbook as an approval leaves it: for asking the role rules whether this user may approve. */
+export const approved = (runbook: Runbook, approvedBy: string, approvedAt: string): Runbook => ({ ...runbook, status: 'approved', approvedBy, approvedAt });
 
 /**
- * Approves the runbook and freezes what was approved (text and steps) as a runbook version, so
- * a run keeps an exact record of what it followed. A number already frozen is never reused:
- * approving again after edits makes the next version.
+ * Approves through the shared approval (client/runbooks: it freezes text and steps as a version;
+ * Yjs loads only now) and counts both writes as pending until the server has them.
  */
-export async function approveRunbook(replica: Replica, runbook: Runbook): Promise<SaveResult> {
-  const approvedAt = new Date().toISOString();
-  const isFrozen = async (version: number) => (await replica.db.runbook_versions.findOne(await runbookVersionId(runbook.id, version)).exec()) !== null;
-  const version = (await isFrozen(runbook.version)) ? runbook.version + 1 : runbook.version;
-  const frozen = await createDocument(replica, 'runbook_versions', {
-    id: await runbookVersionId(runbook.id, version),
-    orgId: runbook.orgId,
-    runbookId: runbook.id,
-    version,
-    title: runbook.title,
-    summary: runbook.summary,
-    tags: runbook.tags,
-    steps: runbook.steps,
-    body: await bodyOf(replica, runbook.id),
-    approvedBy: replica.user.id,
-    approvedAt,
-  });
-  if (!frozen.ok) return frozen;
-  return updateDocument(replica, 'runbooks', runbook.id, (current) => approved(current, replica.user.id, approvedAt, version));
+export async function approveOnDevice(replica: Replica, runbookId: string): Promise<SaveResult> {
+  try {
+    const { approveRunbook } = await import('../../runbooks/approve-runbook.ts');
+    const version = await approveRunbook(replica.db, runbookId, replica.user.id);
+    replica.pending.add('runbook_versions', version.id, version.updatedAt);
+    replica.pending.add('runbooks', runbookId, version.approvedAt);
+    return { ok: true };
+  } catch (error) {
+    const message = isQuotaError(error) ? STORAGE_FULL_MESSAGE : error instanceof Error ? error.message : String(error);
+    return { ok: false, message: `Not approved: ${message}`, errors: {} };
+  }
 }
