@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError, errorResponse } from './errors.ts';
+import { unreadableBody } from './json-body.ts';
 
 /**
  * Hono's bodyLimit touches `req.raw.body`, which makes the Node adapter build a web stream for
@@ -14,6 +15,16 @@ export function limitBody(maxSize: number, message: string): MiddlewareHandler {
     const length = c.req.header('content-length');
     const isChunked = c.req.header('transfer-encoding') !== undefined;
     if (!isChunked) return length !== undefined && Number(length) > maxSize ? onError(c) : next();
-    return streaming(c, next);
+    // The streaming limit reads the whole body before `next`: a failure before then is the body's.
+    let isBodyRead = false;
+    try {
+      return await streaming(c, () => {
+        isBodyRead = true;
+        return next();
+      });
+    } catch (error) {
+      if (isBodyRead) throw error;
+      throw unreadableBody();
+    }
   };
 }
