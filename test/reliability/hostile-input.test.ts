@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openApiDocument } from '../../server/openapi/document.ts';
 import { formatDeviceCredential, type EnrollResponse } from '../../shared/agent/protocol.ts';
 import { makeSite } from '../support/documents.ts';
 import { signIn, startTestServer, TEST_STORE_ENGINE, ADMIN_EMAIL, ADMIN_PASSWORD, type TestServer } from '../support/server.ts';
 import { fromSchema, hostileBody, hostileContentType, hostileHeaders, hostileString } from './support/hostile-arbitraries.ts';
 import { operationsOf, type Operation } from './support/openapi-operations.ts';
-import { sendHostile, type HostileRequest } from './support/hostile-request.ts';
+import { sendHostile, sendRawBytes, type HostileRequest } from './support/hostile-request.ts';
 import { StateFingerprint } from './support/state-fingerprint.ts';
 
 const DOCUMENT = openApiDocument();
@@ -56,6 +56,8 @@ describe('hostile input against every route of the OpenAPI description', () => {
   let agentCredential: string;
   let knownIds: string[] = [];
   const statuses = new Map<number, number>();
+  /** The server (in this process) logs every error it answers 500 to, even when the client is gone by then. */
+  const internalErrors: unknown[] = [];
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -75,11 +77,21 @@ describe('hostile input against every route of the OpenAPI description', () => {
     agentCredential = formatDeviceCredential(agent.deviceId, agent.deviceSecret);
     knownIds = [target, site.id, agent.deviceId, token.id, server.orgId, 'devices', 'incidents', 'runbooks'];
     cookie = server.adminCookie;
+    const log = console.error.bind(console);
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      if (args[0] === 'unhandled error') internalErrors.push(args[1]);
+      log(...args);
+    });
     fingerprint = new StateFingerprint(server);
     current = await fingerprint.take();
   });
 
+  afterEach(() => {
+    expect(internalErrors, 'errors the server answered 500 to').toEqual([]);
+  });
+
   afterAll(async () => {
+    vi.restoreAllMocks();
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
     console.log(`hostile input: ${OPERATIONS.length} operations × ${RUNS} runs = ${total} requests (${server?.engine}); statuses ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(', ')}`);
     fingerprint?.close();
@@ -100,6 +112,28 @@ describe('hostile input against every route of the OpenAPI description', () => {
       expect(await response.json()).toMatchObject({ error: { code: 'invalid_input', message: expect.stringMatching(/control characters/) } });
     }
     expect(await fingerprint.take()).toBe(current);
+  });
+
+  it('answers malformed bytes in the request line and headers without a 5xx, a hang or a change', async () => {
+    const port = Number(new URL(server.url).port);
+    const bad = Buffer.from([0xff, 0xfe, 0xc3, 0x28]);
+    const push = (head: string, body = '[]') => Buffer.from(`POST /api/sync/devices/push HTTP/1.1\r\nHost: x\r\n${head}Content-Length: ${body.length}\r\n\r\n${body}`, 'latin1');
+    const cases = [
+      Buffer.concat([Buffer.from('GET /api/auth/me HTTP/1.1\r\nHost: x\r\nCookie: outpost_session='), bad, Buffer.from('\r\n\r\n')]),
+      Buffer.concat([Buffer.from('GET /api/sync/'), bad, Buffer.from('/pull HTTP/1.1\r\nHost: x\r\n\r\n')]),
+      Buffer.concat([Buffer.from(`POST /api/sync/devices/push HTTP/1.1\r\nHost: x\r\nCookie: ${cookie}\r\nContent-Type: application/json; charset=`), bad, Buffer.from('\r\nContent-Length: 2\r\n\r\n[]')]),
+      Buffer.concat([Buffer.from('POST /api/agent/ingest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer '), bad, Buffer.from('.x\r\nContent-Length: 2\r\n\r\n{}')]),
+      push(`Cookie: ${cookie}\r\nContent-Type: application/json\r\nContent-Length: 5\r\n`),
+      Buffer.from(`POST /api/sync/devices/push HTTP/1.1\r\nHost: x\r\nCookie: ${cookie}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n[]\r\n0\r\n\r\n`, 'latin1'),
+      Buffer.from(`GET /api/auth/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`, 'latin1'),
+      Buffer.from('GET /api/auth/me HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n', 'latin1'),
+      Buffer.from('GARBAGE\r\n\r\n', 'latin1'),
+    ];
+    for (const bytes of cases) {
+      const status = await sendRawBytes(port, bytes);
+      expect(status, bytes.toString('latin1').slice(0, 80)).toBeLessThan(500);
+      expect(await fingerprint.take()).toBe(current);
+    }
   });
 
   it.each(OPERATIONS.map((operation) => [`${operation.method} ${operation.path}`, operation] as const))(

@@ -65,3 +65,35 @@ export async function sendHostile(baseUrl: string, request: HostileRequest, cred
   }
   return { status: response.status, text, json, isFromApp: contentType !== null };
 }
+
+/**
+ * Bytes straight onto a socket, for what fetch will not send: invalid UTF-8 in the request line
+ * and headers, conflicting lengths, broken chunking. Resolves with the status the server
+ * answered (0 if it closed without one).
+ */
+export async function sendRawBytes(port: number, bytes: Buffer): Promise<number> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within ${HANG_MS} ms to raw bytes ${JSON.stringify(bytes.toString('latin1').slice(0, 80))}`));
+    }, HANG_MS);
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(received);
+      if (status?.[1]) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(Number(status[1]));
+      }
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(0);
+    });
+    socket.on('error', () => undefined);
+    socket.write(bytes);
+  });
+}
