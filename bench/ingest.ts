@@ -19,7 +19,7 @@ export interface LoadResult {
 }
 
 /** Enrolled devices written straight into a fresh database, with their credentials. */
-async function prepareDevices(dataDir: string, count: number): Promise<string[]> {
+export async function prepareDevices(dataDir: string, count: number): Promise<string[]> {
   const store = new SqliteStore({ filename: join(dataDir, SQLITE_FILENAME) });
   const orgId = uuidv7();
   const siteId = uuidv7();

@@ -37,12 +37,14 @@ export class ServerProcess {
     private readonly env: Record<string, string>,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<ServerProcess> {
+  /** `prepare` runs on the empty data directory before the first launch (e.g. to load data). */
+  static async start(env: Record<string, string> = {}, options: { prepare?(dataDir: string): Promise<void> } = {}): Promise<ServerProcess> {
     const dataDir = mkdtempSync(join(tmpdir(), 'outpost-process-'));
     const databaseFile = join(dataDir, SQLITE_FILENAME);
     const database = await createTestDatabase(databaseFile);
     const server = new ServerProcess(database.engine, dataDir, databaseFile, database, env);
     try {
+      await options.prepare?.(dataDir);
       await server.launch();
       return server;
     } catch (error) {
