@@ -98,6 +98,7 @@ test('a technician reports an incident, works it through to resolved and keeps a
   await page.goto(`${server.url}/incidents?status=all`);
   await page.getByTestId('incident-item').filter({ hasText: title }).waitFor();
   await screenshot(page, 'incidents-desktop');
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
   await context.close();
 });
 

@@ -41,13 +41,20 @@ async function runbookAndDevice(context: BrowserContext): Promise<{ runbook: Run
 
 test('staff see only approved runbooks', async () => {
   const { context, page } = await signedIn('staff@northwind.example');
-  const approved = (await documentsOnServer<Runbook>(context, server.url, 'runbooks')).filter((r) => r.status === 'approved');
+  const runbooks = await documentsOnServer<Runbook>(context, server.url, 'runbooks');
+  const approved = runbooks.filter((r) => r.status === 'approved');
+  const unapproved = runbooks.find((r) => r.status !== 'approved');
   expect(approved.length).toBeGreaterThan(0);
   await page.goto(`${server.url}/runbooks?status=draft`);
   const items = page.getByTestId('runbook-item');
   await expect.poll(() => items.count()).toBe(approved.length);
   await expect(items.filter({ hasNotText: 'Approved' }).count()).resolves.toBe(0);
   await expect(page.getByLabel('Status').count()).resolves.toBe(0);
+  // Nor by address.
+  if (!unapproved) throw new Error('the demo data has no unapproved runbook');
+  await page.goto(`${server.url}/runbooks/${unapproved.id}`);
+  await page.getByRole('heading', { level: 1, name: 'Not approved yet' }).waitFor();
+  await expect(page.getByRole('button', { name: 'Start run' }).count()).resolves.toBe(0);
   await context.close();
 });
 
@@ -129,6 +136,7 @@ test('a technician runs a runbook on a device fully offline, and a manager sees 
   await manager.page.getByRole('link', { name: device.hostname }).first().click();
   await manager.page.getByTestId('run-outcome').waitFor();
   await screenshot(manager.page, 'run-desktop');
+  expect(await seriousAccessibilityViolations(manager.page)).toEqual([]);
   await Promise.all([technician.context.close(), manager.context.close()]);
 });
 
@@ -139,6 +147,7 @@ test('a manager approves a draft runbook, freezing its version', async () => {
   await page.goto(`${server.url}/runbooks`);
   await page.getByTestId('runbook-item').first().waitFor();
   await screenshot(page, 'runbooks-desktop');
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
   await page.goto(`${server.url}/runbooks/${draft.id}`);
   await page.getByRole('button', { name: 'Approve this runbook' }).click();
   await page.getByTestId('runbook-status').filter({ hasText: 'Approved' }).waitFor();

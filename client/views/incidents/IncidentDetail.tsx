@@ -1,6 +1,6 @@
 import { A, useParams } from '@solidjs/router';
 import { For, Show, createMemo } from 'solid-js';
-import { INCIDENT_STATUS_LABELS, withStatus } from '../../../shared/incident/status.ts';
+import { INCIDENT_STATUS_LABELS } from '../../../shared/incident/status.ts';
 import type { Incident } from '../../../shared/schema/incident.ts';
 import { useReplica } from '../../app/replica-context.tsx';
 import { mayWrite } from '../../data/may-write.ts';
@@ -47,8 +47,8 @@ function IncidentView(props: { incident: Incident }) {
   const personName = usePersonName();
   const site = useDocument('sites', () => props.incident.siteId);
   const alerts = useDocuments('alerts', () => ({ selector: { id: { $in: props.incident.alertIds } } }));
-  // An update that changes nothing but the status tells whether the user may update it at all.
-  const canUpdate = createMemo(() => mayWrite(replica, 'incidents', props.incident, withStatus(props.incident, props.incident.status, new Date(now()).toISOString())));
+  // "May edit it" is an edit that changes nothing: the role and site rules alone decide.
+  const canUpdate = createMemo(() => mayWrite(replica, 'incidents', props.incident, props.incident));
   const times = () => responseTimeText(props.incident, now());
 
   return (

@@ -2,6 +2,7 @@ import { A, useParams, useSearchParams } from '@solidjs/router';
 import { For, Show, createMemo } from 'solid-js';
 import type { Runbook } from '../../../shared/schema/runbook.ts';
 import { useReplica } from '../../app/replica-context.tsx';
+import { isStaff } from './staff.ts';
 import { mayWrite } from '../../data/may-write.ts';
 import { usePersonName } from '../../data/people.ts';
 import { useDocument } from '../../data/queries.ts';
@@ -20,11 +21,16 @@ import './runbooks.css';
 
 /** One runbook to read (rendered, sanitized Markdown), run on a device or site, and approve. */
 export default function RunbookDetail() {
+  const replica = useReplica();
   const params = useParams<{ id: string }>();
   const runbook = useDocument('runbooks', () => params.id);
   return (
     <Show when={runbook()} fallback={<NotOnDevice title="Runbook not found" backHref="/runbooks" backLabel="Runbooks" />}>
-      {(current) => <RunbookView runbook={current()} />}
+      {(current) => (
+        <Show when={current().status === 'approved' || !isStaff(replica.user)} fallback={<NotOnDevice title="Not approved yet" backHref="/runbooks" backLabel="Runbooks" explanation="Site staff follow approved runbooks only. Ask a technician, or pick another runbook." />}>
+          <RunbookView runbook={current()} />
+        </Show>
+      )}
     </Show>
   );
 }

@@ -3,7 +3,7 @@ import { For, Show, createMemo } from 'solid-js';
 import { appliesToDevice } from '../../../shared/runbook/applies-to.ts';
 import { RUNBOOK_STATUSES, type Runbook } from '../../../shared/schema/runbook.ts';
 import { useReplica } from '../../app/replica-context.tsx';
-import { highestRole } from '../../app/session.ts';
+import { isStaff } from './staff.ts';
 import { useDocument, useDocuments } from '../../data/queries.ts';
 import { FilterSelect } from '../../ui/FilterSelect.tsx';
 import { RunsInProgress } from './RunsInProgress.tsx';
@@ -29,9 +29,7 @@ function matches(runbook: Runbook, words: readonly string[]): boolean {
 export default function Runbooks() {
   const replica = useReplica();
   const [params, setParams] = useSearchParams<{ q?: string; status?: string; deviceId?: string }>();
-  // Staff run only approved runbooks (the role rules refuse the rest): they see no others.
-  const isStaff = () => highestRole(replica.user) === 'staff';
-  const status = (): StatusFilter => (isStaff() ? 'approved' : STATUS_OPTIONS.some((o) => o.value === params.status) ? (params.status as StatusFilter) : 'active');
+  const status = (): StatusFilter => (isStaff(replica.user) ? 'approved' : STATUS_OPTIONS.some((o) => o.value === params.status) ? (params.status as StatusFilter) : 'active');
   const device = useDocument('devices', () => params.deviceId);
   const runbooks = useDocuments('runbooks');
   const filtered = createMemo(() => {
@@ -69,7 +67,7 @@ export default function Runbooks() {
           <label for="runbook-search">Search</label>
           <input id="runbook-search" type="search" placeholder="Title, summary or tag" value={params.q ?? ''} onInput={(e) => setParams({ q: e.currentTarget.value || undefined }, { replace: true })} />
         </div>
-        <Show when={!isStaff()} fallback={<p class="muted staff-note">Showing approved runbooks.</p>}>
+        <Show when={!isStaff(replica.user)} fallback={<p class="muted staff-note">Showing approved runbooks.</p>}>
           <FilterSelect id="runbook-status" label="Status" value={status()} options={STATUS_OPTIONS} onChange={(value) => setParams({ status: value === 'active' ? undefined : value })} />
         </Show>
       </div>
