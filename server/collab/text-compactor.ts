@@ -55,18 +55,16 @@ export class TextCompactor {
     const bySite = await this.#store.countLiveUpdates(key);
     const total = [...bySite.values()].reduce((sum, count) => sum + count, 0);
     if (total === 0) return 0;
-    const siteId = await this.#siteOf(key);
+    const [parent] = await this.#store.getMany(key.targetCollection, [key.targetId]);
+    // Until its runbook or incident arrives (or once it is deleted), where a text belongs is not
+    // known: a snapshot must not guess a site, so the text waits as it is.
+    if (!parent || parent._deleted || parent.orgId !== key.orgId) return 0;
+    // An incident's review follows the incident to its current site; a runbook's text has none.
+    const siteId = key.targetCollection === 'incidents' ? parent.siteId : undefined;
     const isMisplaced = [...bySite.keys()].some((site) => (site ?? undefined) !== siteId);
     if (total < this.#options.thresholdUpdates && !isMisplaced) return 0;
     const policy = { thresholdUpdates: this.#options.thresholdUpdates, siteId, now: this.#options.now() };
     return this.#store.compactText(SYSTEM_PRINCIPAL, key, (live) => planCompaction(live, policy));
-  }
-
-  /** An incident's review follows the incident to its current site; a runbook's text has none. */
-  async #siteOf(key: CollabTextKey): Promise<string | undefined> {
-    if (key.targetCollection !== 'incidents') return undefined;
-    const [incident] = await this.#store.getMany('incidents', [key.targetId]);
-    return incident?.siteId;
   }
 
   #heard(batch: ChangeBatch): void {
