@@ -155,7 +155,12 @@ export async function openReplica(user: SignedInUser): Promise<Replica> {
   };
 
   const onOnline = () => engine?.resync();
-  const onOffline = () => setOnline(false);
+  // The stream's connection may outlive the network (nothing is sent to notice it is dead):
+  // drop it, so coming back online reconnects at once and the indicator follows.
+  const onOffline = () => {
+    setOnline(false);
+    engine?.stream?.reconnect();
+  };
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
 

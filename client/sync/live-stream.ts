@@ -21,6 +21,7 @@ export class LiveStream {
   #isStopped = false;
   #attempt = 0;
   #isConnected = false;
+  #wake: (() => void) | undefined;
 
   constructor(options: LiveStreamOptions) {
     this.#options = options;
@@ -45,6 +46,16 @@ export class LiveStream {
     this.#controller?.abort();
   }
 
+  /**
+   * The network is back: a reconnect waiting out its backoff (grown while every attempt failed
+   * offline, up to 30 s) tries at once instead.
+   */
+  connectNow(): void {
+    if (this.#isConnected) return;
+    this.#attempt = 0;
+    this.#wake?.();
+  }
+
   async #loop(): Promise<void> {
     while (!this.#isStopped) {
       try {
@@ -56,7 +67,15 @@ export class LiveStream {
       this.#setConnected(false);
       if (this.#isStopped) break;
       const cap = Math.min(this.#options.maxBackoffMs ?? 30_000, 250 * 2 ** Math.min(this.#attempt, 10));
-      await new Promise((resolve) => setTimeout(resolve, cap / 2 + Math.random() * (cap / 2)));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, cap / 2 + Math.random() * (cap / 2));
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.#wake = done;
+      });
+      this.#wake = undefined;
     }
   }
 

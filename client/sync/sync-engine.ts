@@ -34,7 +34,7 @@ export interface SyncEngine {
   stream: LiveStream | undefined;
   /** Resolves when every collection has pulled and pushed what it could (online only). */
   awaitInSync(): Promise<void>;
-  /** Asks every collection to pull now (e.g. after coming back online). */
+  /** Asks every collection to pull now, and a waiting live stream to reconnect at once (e.g. after coming back online). */
   resync(): void;
   stop(): Promise<void>;
 }
@@ -89,6 +89,7 @@ export function startSync(options: SyncEngineOptions): SyncEngine {
       await Promise.all([...replications.values()].map((r) => r.awaitInSync()));
     },
     resync() {
+      stream?.connectNow();
       for (const replication of replications.values()) replication.reSync();
     },
     async stop() {
