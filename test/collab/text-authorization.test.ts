@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollabText } from '../../client/collab/collab-text.ts';
-import { uuidv7 } from '../../shared/id/uuidv7.ts';
-import type { Incident } from '../../shared/schema/index.ts';
 import { SYSTEM_PRINCIPAL } from '../../server/auth/principal.ts';
 import type { StoredDocument } from '../../server/store/store.ts';
 import { makeSite } from '../support/documents.ts';
 import { waitFor, type TestClient } from '../support/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { clientAs, draftRunbook, openWhenPresent, serverUpdates } from './support/texts.ts';
+import { clientAs, draftRunbook, incidentAt, openWhenPresent, serverUpdates } from './support/texts.ts';
 
 /*
  * The text of a runbook or an incident review is written through the same push as everything
@@ -21,14 +19,6 @@ let technician: TestClient;
 let staff: TestClient;
 let s1: string;
 let s2: string;
-
-function incidentAt(siteId: string): StoredDocument {
-  const incident: Incident = {
-    id: uuidv7(), orgId: server.orgId, siteId, updatedAt: new Date().toISOString(), title: 'Tills offline', summary: '', severity: 'sev3',
-    status: 'triage', deviceIds: [], alertIds: [], runIds: [], openedBy: uuidv7(), openedAt: new Date().toISOString(),
-  };
-  return { ...incident, _deleted: false };
-}
 
 const publish = async (collection: 'runbooks' | 'incidents', document: StoredDocument) => {
   const result = await server.store.push(SYSTEM_PRINCIPAL, collection, [{ newDocumentState: document }]);
@@ -63,7 +53,7 @@ afterAll(async () => {
 
 describe('who writes and reads collaborative texts, through the real server', () => {
   it("refuses staff's edits to an incident review, keeps what they typed in the log and returns their replica to the server's state", async () => {
-    const incident = incidentAt(s1);
+    const incident = incidentAt(server.orgId, s1);
     await publish('incidents', incident);
     const text = await openWhenPresent(staff, { collection: 'incidents', id: incident.id });
     expect(await typeAndSettle(staff, text, 'Staff wrote this.', incident.id)).toBe('refused');
@@ -92,8 +82,8 @@ describe('who writes and reads collaborative texts, through the real server', ()
 
   it("gives staff the runbook texts and their own site's reviews, and nothing of another site", async () => {
     const runbook = draftRunbook(server.orgId);
-    const here = incidentAt(s1);
-    const elsewhere = incidentAt(s2);
+    const here = incidentAt(server.orgId, s1);
+    const elsewhere = incidentAt(server.orgId, s2);
     await publish('runbooks', runbook);
     await publish('incidents', here);
     await publish('incidents', elsewhere);

@@ -3,13 +3,12 @@ import * as Y from 'yjs';
 import { textOf } from '../../shared/collab/collab-text.ts';
 import { encodeUpdate } from '../../shared/collab/update-encoding.ts';
 import { uuidv7 } from '../../shared/id/uuidv7.ts';
-import type { Incident } from '../../shared/schema/index.ts';
 import type { StoredDocument } from '../../server/store/store.ts';
 import type { CollabText } from '../../client/collab/collab-text.ts';
 import { SYSTEM_PRINCIPAL } from '../../server/auth/principal.ts';
 import { startTestClient, waitFor, type TestClient } from '../support/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { TEXT_COLLECTIONS, deltaOf, draftRunbook, openWhenPresent, serverText, serverUpdates } from './support/texts.ts';
+import { TEXT_COLLECTIONS, deltaOf, draftRunbook, incidentAt, openWhenPresent, serverText, serverUpdates } from './support/texts.ts';
 
 /*
  * Compaction replaces a text's updates with one snapshot while people keep editing, some of
@@ -45,14 +44,7 @@ async function type(text: CollabText, prefix: string, count: number): Promise<st
   return words;
 }
 
-function incidentAt(siteId: string): Incident {
-  return {
-    id: uuidv7(), orgId: server.orgId, siteId, updatedAt: new Date().toISOString(), title: 'Tills offline', summary: '', severity: 'sev3',
-    status: 'triage', deviceIds: [], alertIds: [], runIds: [], openedBy: uuidv7(), openedAt: new Date().toISOString(),
-  };
-}
-
-function reviewUpdate(incident: Incident, siteId: string, word: string): StoredDocument {
+function reviewUpdate(incident: StoredDocument, siteId: string, word: string): StoredDocument {
   const doc = new Y.Doc();
   textOf(doc).insert(0, `${word} `);
   return {
@@ -131,7 +123,7 @@ describe('compaction while people edit', () => {
 
   it("leaves a review alone until its incident arrives, then moves it to the incident's site, and again when the incident moves", async () => {
     const [s1, s2] = [uuidv7(), uuidv7()];
-    const incident = { ...incidentAt(s1), _deleted: false };
+    const incident = incidentAt(server.orgId, s1);
     const key = { orgId: server.orgId, targetCollection: 'incidents' as const, targetId: incident.id };
     const words = Array.from({ length: THRESHOLD }, (_, i) => `w${i}`);
     // Written offline at S1 and pushed before the incident itself: past the threshold, yet no site is guessed.

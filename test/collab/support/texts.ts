@@ -5,7 +5,7 @@ import { decodeUpdate } from '../../../shared/collab/update-encoding.ts';
 import { uuidv7 } from '../../../shared/id/uuidv7.ts';
 import type { CollectionName } from '../../../shared/schema/collections.ts';
 import type { Role } from '../../../shared/schema/user.ts';
-import type { Runbook } from '../../../shared/schema/index.ts';
+import type { Incident, Runbook } from '../../../shared/schema/index.ts';
 import type { Checkpoint } from '../../../shared/sync/checkpoint.ts';
 import type { StoredDocument } from '../../../server/store/store.ts';
 import { startTestClient, waitFor, type TestClient } from '../../support/client.ts';
@@ -39,6 +39,14 @@ export function draftRunbook(orgId: string, status: Runbook['status'] = 'draft')
     ...(status === 'approved' ? { approvedBy: uuidv7(), approvedAt: new Date().toISOString() } : {}),
   };
   return { ...runbook, _deleted: false };
+}
+
+export function incidentAt(orgId: string, siteId: string): StoredDocument {
+  const incident: Incident = {
+    id: uuidv7(), orgId, siteId, updatedAt: new Date().toISOString(), title: 'Tills offline', summary: '', severity: 'sev3',
+    status: 'triage', deviceIds: [], alertIds: [], runIds: [], openedBy: uuidv7(), openedAt: new Date().toISOString(),
+  };
+  return { ...incident, _deleted: false };
 }
 
 /** Opens the text on a client once its parent document has replicated there. */
