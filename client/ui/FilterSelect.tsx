@@ -1,4 +1,4 @@
-import { For } from 'solid-js';
+import { Options } from './Options.tsx';
 
 export interface FilterOption<T extends string> {
   value: T;
@@ -11,14 +11,7 @@ export function FilterSelect<T extends string>(props: { id: string; label: strin
     <div class="filter">
       <label for={props.id}>{props.label}</label>
       <select id={props.id} value={props.value} onChange={(event) => props.onChange(event.currentTarget.value as T)}>
-        {/* Each option says whether it is chosen: options that arrive after the value (sites still loading) would otherwise show the first. */}
-        <For each={props.options}>
-          {(option) => (
-            <option value={option.value} selected={option.value === props.value}>
-              {option.label}
-            </option>
-          )}
-        </For>
+        <Options options={props.options} selected={props.value} />
       </select>
     </div>
   );

@@ -65,7 +65,17 @@ function IncidentView(props: { incident: Incident }) {
         </div>
         <h1 id="incident-title">{props.incident.title}</h1>
         <p class="muted">
-          {site()?.name ?? 'Unknown site'} · opened {ago(props.incident.openedAt, now())} by {personName(props.incident.openedBy)}
+          {site()?.name ?? 'Unknown site'} · opened <time datetime={props.incident.openedAt} title={formatDateTime(props.incident.openedAt)}>{ago(props.incident.openedAt, now())}</time> by{' '}
+          {personName(props.incident.openedBy)}
+          <Show when={props.incident.closedAt}>{(closedAt) => <> · closed {formatDateTime(closedAt())}</>}</Show>
+        </p>
+        <p class="response-line">
+          <span data-testid="time-to-acknowledge" classList={{ running: times().acknowledge.isRunning }}>
+            {times().acknowledge.text}
+          </span>
+          <span data-testid="time-to-resolve" classList={{ running: times().resolve.isRunning }}>
+            {times().resolve.text}
+          </span>
         </p>
       </header>
       <div class="incident-layout">
@@ -83,25 +93,6 @@ function IncidentView(props: { incident: Incident }) {
           <CollabTextSection target={{ collection: 'incidents', id: props.incident.id }} title="Post-incident review" canEdit={canUpdate()} emptyText="No review written yet." />
         </div>
         <aside class="incident-side" aria-label="Incident facts and links">
-          <section class="card" aria-labelledby="incident-response-title">
-            <h2 id="incident-response-title">Response</h2>
-            <dl class="facts">
-              <dt>Opened</dt>
-              <dd>{formatDateTime(props.incident.openedAt)}</dd>
-              <dt>Acknowledge</dt>
-              <dd data-testid="time-to-acknowledge">{times().acknowledge}</dd>
-              <dt>Resolve</dt>
-              <dd data-testid="time-to-resolve">{times().resolve}</dd>
-              <Show when={props.incident.closedAt}>
-                {(closedAt) => (
-                  <>
-                    <dt>Closed</dt>
-                    <dd>{formatDateTime(closedAt())}</dd>
-                  </>
-                )}
-              </Show>
-            </dl>
-          </section>
           <LinkedDevices incident={props.incident} canUpdate={canUpdate()} />
           <LinkedRuns incident={props.incident} canUpdate={canUpdate()} now={now()} />
           <Show when={alerts().length > 0}>

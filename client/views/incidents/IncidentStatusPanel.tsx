@@ -1,9 +1,10 @@
-import { For, Show, createEffect, createSignal } from 'solid-js';
+import { Show, createEffect, createSignal } from 'solid-js';
 import { INCIDENT_SEVERITIES, INCIDENT_STATUSES, type Incident } from '../../../shared/schema/incident.ts';
 import { INCIDENT_STATUS_LABELS, NEXT_INCIDENT_STATUS, withAcknowledgement, withStatus } from '../../../shared/incident/status.ts';
 import { useReplica } from '../../app/replica-context.tsx';
 import type { SaveResult } from '../../data/write.ts';
 import { Notice, createSaving } from '../../ui/Notice.tsx';
+import { Options, optionsOf } from '../../ui/Options.tsx';
 import { INCIDENT_SEVERITY_LABELS } from '../../ui/tones.ts';
 import { changeIncident } from './incident-writes.ts';
 
@@ -60,13 +61,13 @@ export function IncidentStatusPanel(props: { incident: Incident }) {
         <div class="field">
           <label for="incident-next-status">Move to</label>
           <select id="incident-next-status" value={target()} onChange={(e) => setTarget(e.currentTarget.value as Incident['status'])}>
-            <For each={INCIDENT_STATUSES.filter((s) => s !== props.incident.status)}>{(s) => <option value={s}>{INCIDENT_STATUS_LABELS[s]}</option>}</For>
+            <Options options={optionsOf(INCIDENT_STATUSES.filter((s) => s !== props.incident.status), INCIDENT_STATUS_LABELS)} selected={target()} />
           </select>
         </div>
         <div class="field">
           <label for="incident-severity-change">Severity</label>
           <select id="incident-severity-change" value={severity()} onChange={(e) => setSeverity(e.currentTarget.value as Incident['severity'])}>
-            <For each={INCIDENT_SEVERITIES}>{(s) => <option value={s}>{INCIDENT_SEVERITY_LABELS[s]}</option>}</For>
+            <Options options={optionsOf(INCIDENT_SEVERITIES, INCIDENT_SEVERITY_LABELS)} selected={severity()} />
           </select>
         </div>
         <div class="field wide">

@@ -113,8 +113,8 @@ export default function Incidents() {
                     </div>
                   </div>
                   <div class="item-meta response">
-                    <span>{times().acknowledge}</span>
-                    <span>{times().resolve}</span>
+                    <span>{times().acknowledge.text}</span>
+                    <span>{times().resolve.text}</span>
                   </div>
                 </li>
               );

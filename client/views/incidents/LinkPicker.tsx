@@ -1,12 +1,8 @@
-import { For, Show, createSignal } from 'solid-js';
-
-export interface LinkCandidate {
-  id: string;
-  label: string;
-}
+import { Show, createSignal } from 'solid-js';
+import { Options, type Option } from '../../ui/Options.tsx';
 
 /** Choose one of the replica's documents to link, then link it. */
-export function LinkPicker(props: { id: string; label: string; candidates: readonly LinkCandidate[]; emptyText: string; isBusy: boolean; onLink(id: string): void }) {
+export function LinkPicker(props: { id: string; label: string; candidates: readonly Option[]; emptyText: string; isBusy: boolean; onLink(id: string): void }) {
   const [chosen, setChosen] = createSignal('');
   const link = (event: SubmitEvent) => {
     event.preventDefault();
@@ -21,7 +17,7 @@ export function LinkPicker(props: { id: string; label: string; candidates: reado
         <div class="link-row">
           <select id={props.id} value={chosen()} onChange={(e) => setChosen(e.currentTarget.value)}>
             <option value="">Choose…</option>
-            <For each={props.candidates}>{(c) => <option value={c.id}>{c.label}</option>}</For>
+            <Options options={props.candidates} selected={chosen()} />
           </select>
           <button type="submit" disabled={props.isBusy || chosen() === ''}>
             Link

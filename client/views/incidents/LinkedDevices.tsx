@@ -18,7 +18,7 @@ export function LinkedDevices(props: { incident: Incident; canUpdate: boolean })
     atSite()
       .filter((d) => !props.incident.deviceIds.includes(d.id))
       .sort((a, b) => a.hostname.localeCompare(b.hostname))
-      .map((d) => ({ id: d.id, label: `${d.hostname} (${d.kind})` })),
+      .map((d) => ({ value: d.id, label: `${d.hostname} (${d.kind})` })),
   );
   const { isSaving, notice, save } = createSaving();
   const hostname = (id: string) => atSite().find((d) => d.id === id)?.hostname ?? linked().find((d) => d.id === id)?.hostname ?? 'a device';

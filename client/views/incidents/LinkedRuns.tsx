@@ -30,7 +30,7 @@ export function LinkedRuns(props: { incident: Incident; canUpdate: boolean; now:
       .filter((r) => !props.incident.runIds.includes(r.id))
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
       .slice(0, CANDIDATE_LIMIT)
-      .map((r) => ({ id: r.id, label: `${describe(r)} · ${ago(r.startedAt, props.now)}` })),
+      .map((r) => ({ value: r.id, label: `${describe(r)} · ${ago(r.startedAt, props.now)}` })),
   );
   const { isSaving, notice, save } = createSaving();
 

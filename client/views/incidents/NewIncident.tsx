@@ -1,5 +1,5 @@
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
-import { For, Show, createEffect, createSignal } from 'solid-js';
+import { Show, createEffect, createSignal } from 'solid-js';
 import { INCIDENT_SEVERITIES, type Incident } from '../../../shared/schema/incident.ts';
 import { useReplica } from '../../app/replica-context.tsx';
 import { newId } from '../../data/ids.ts';
@@ -7,6 +7,7 @@ import { useDocument, useDocuments } from '../../data/queries.ts';
 import type { FieldErrors } from '../../data/write.ts';
 import { Field, describedBy } from '../../ui/Field.tsx';
 import { Notice, type NoticeMessage } from '../../ui/Notice.tsx';
+import { Options, optionsOf } from '../../ui/Options.tsx';
 import { INCIDENT_SEVERITY_LABELS } from '../../ui/tones.ts';
 import { openIncident } from './incident-writes.ts';
 
@@ -83,12 +84,12 @@ export function NewIncident() {
         <Field id="incident-site" label="Site" error={errors()['siteId']}>
           <select id="incident-site" value={siteId()} onChange={(e) => setSiteId(e.currentTarget.value)} {...describedBy('incident-site', errors()['siteId'])}>
             <option value="">Choose a site…</option>
-            <For each={sites()}>{(site) => <option value={site.id}>{site.name}</option>}</For>
+            <Options options={sites().map((site) => ({ value: site.id, label: site.name }))} selected={siteId()} />
           </select>
         </Field>
         <Field id="incident-severity" label="Severity" error={errors()['severity']}>
           <select id="incident-severity" value={severity()} onChange={(e) => setSeverity(e.currentTarget.value as Incident['severity'])}>
-            <For each={INCIDENT_SEVERITIES}>{(s) => <option value={s}>{INCIDENT_SEVERITY_LABELS[s]}</option>}</For>
+            <Options options={optionsOf(INCIDENT_SEVERITIES, INCIDENT_SEVERITY_LABELS)} selected={severity()} />
           </select>
         </Field>
         <Field id="incident-summary" label="What happened" error={errors()['summary']} hint="Impact, what you saw, what you tried. Optional.">

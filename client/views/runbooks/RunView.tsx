@@ -1,5 +1,5 @@
 import { A, useParams } from '@solidjs/router';
-import { For, Show, createMemo, createResource } from 'solid-js';
+import { For, Show, createEffect, createMemo, createResource } from 'solid-js';
 import { runProgress } from '../../../shared/runbook/run-progress.ts';
 import { runbookVersionId } from '../../../shared/runbook/version-id.ts';
 import type { Run, StepResult } from '../../../shared/schema/run.ts';
@@ -61,6 +61,15 @@ function Checklist(props: { run: Run }) {
   };
   const finish = (outcome: NonNullable<Run['outcome']>) =>
     void save(() => updateDocument(replica, 'runs', props.run.id, (current) => finished(current, outcome, new Date().toISOString())), `Run finished: ${OUTCOME_LABELS[outcome].toLowerCase()}.`);
+
+  // Resuming a run: open at the first step without a result, not at the top of a long list.
+  let hasResumed = false;
+  createEffect(() => {
+    const next = progress().nextStepId;
+    if (hasResumed || steps().length === 0) return;
+    hasResumed = true;
+    if (next && props.run.stepResults.length > 0) queueMicrotask(() => document.getElementById(`run-step-${next}`)?.scrollIntoView({ block: 'start' }));
+  });
 
   const share = (count: number) => `${steps().length === 0 ? 0 : (100 * count) / steps().length}%`;
 

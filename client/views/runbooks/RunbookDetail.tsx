@@ -5,12 +5,13 @@ import { useReplica } from '../../app/replica-context.tsx';
 import { isStaff } from './staff.ts';
 import { mayWrite } from '../../data/may-write.ts';
 import { usePersonName } from '../../data/people.ts';
-import { useDocument } from '../../data/queries.ts';
+import { useDocument, useDocuments } from '../../data/queries.ts';
 import { Markdown } from '../../ui/Markdown.tsx';
 import { NotOnDevice } from '../../ui/NotOnDevice.tsx';
 import { Notice, createSaving } from '../../ui/Notice.tsx';
 import { formatDateTime } from '../../ui/relative-time.ts';
 import { CollabTextSection } from '../collab/CollabTextSection.tsx';
+import { RunbookVersions } from './RunbookVersions.tsx';
 import { RecentRuns } from './RecentRuns.tsx';
 import { StartRun } from './StartRun.tsx';
 import { StepDetails } from './StepDetails.tsx';
@@ -45,6 +46,17 @@ function RunbookView(props: { runbook: Runbook }) {
   );
   // Editing the long-form text is editing the runbook: the same rule decides.
   const canEditText = createMemo(() => mayWrite(replica, 'runbooks', props.runbook, props.runbook));
+  const sites = useDocuments('sites');
+  // "For printers, pos tagged receipt, at Store 014": who the author wrote it for.
+  const appliesTo = () => {
+    const { deviceKinds, tags, siteIds } = props.runbook.appliesTo;
+    const parts = [
+      deviceKinds.length > 0 ? deviceKinds.join(', ') : 'any device',
+      tags.length > 0 ? `tagged ${tags.join(' and ')}` : '',
+      siteIds.length > 0 ? `at ${siteIds.map((id) => sites().find((s) => s.id === id)?.name ?? 'another site').join(', ')}` : '',
+    ];
+    return `For ${parts.filter(Boolean).join(' ')}`;
+  };
   const backHref = () => (search.deviceId ? `/runbooks?deviceId=${encodeURIComponent(search.deviceId)}` : '/runbooks');
 
   return (
@@ -67,6 +79,7 @@ function RunbookView(props: { runbook: Runbook }) {
             </p>
           )}
         </Show>
+        <Show when={appliesTo()}>{(text) => <p class="applies-to">{text()}</p>}</Show>
         <Show when={props.runbook.tags.length > 0}>
           <ul class="tags" aria-label="Tags">
             <For each={props.runbook.tags}>{(tag) => <li>{tag}</li>}</For>
@@ -112,6 +125,7 @@ function RunbookView(props: { runbook: Runbook }) {
           </Show>
           <Notice message={notice()} />
           <RecentRuns runbookId={props.runbook.id} />
+          <RunbookVersions runbookId={props.runbook.id} />
         </aside>
       </div>
     </article>

@@ -10,6 +10,7 @@ import { mayWrite } from '../../data/may-write.ts';
 import { useDocuments } from '../../data/queries.ts';
 import { createDocument } from '../../data/write.ts';
 import { Notice, createSaving } from '../../ui/Notice.tsx';
+import { Options } from '../../ui/Options.tsx';
 
 type Target = 'device' | 'site';
 
@@ -96,7 +97,7 @@ export function StartRun(props: { runbook: Runbook; deviceId: string | undefined
               <label for="run-site">Site</label>
               <select id="run-site" value={siteId()} onChange={(e) => setSiteId(e.currentTarget.value)}>
                 <option value="">Choose a site…</option>
-                <For each={runnableSites()}>{(site) => <option value={site.id}>{site.name}</option>}</For>
+                <Options options={runnableSites().map((site) => ({ value: site.id, label: site.name }))} selected={siteId()} />
               </select>
             </div>
           }
@@ -108,7 +109,7 @@ export function StartRun(props: { runbook: Runbook; deviceId: string | undefined
               <For each={bySite()}>
                 {([site, group]) => (
                   <optgroup label={siteName(site)}>
-                    <For each={group}>{(device) => <option value={device.id}>{device.hostname}</option>}</For>
+                    <Options options={group.map((device) => ({ value: device.id, label: device.hostname }))} selected={deviceId()} />
                   </optgroup>
                 )}
               </For>
