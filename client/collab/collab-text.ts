@@ -35,6 +35,14 @@ export interface CollabText {
   close(): Promise<void>;
 }
 
+/** Every text open in this tab (an editor, a reader), so its queued keystrokes can be written on demand. */
+const openTexts = new Map<string, Set<{ flush(): Promise<void> }>>();
+
+/** Writes the typing still queued in every editor of this text in this tab (e.g. before approving it). */
+export async function flushOpenTexts(target: CollabTarget): Promise<void> {
+  await Promise.all([...(openTexts.get(`${target.collection}/${target.id}`) ?? [])].map((open) => open.flush()));
+}
+
 export const DEFAULT_IDLE_MS = 300;
 export const DEFAULT_MAX_DELAY_MS = 1000;
 
@@ -136,6 +144,12 @@ export function openCollabText(db: OutpostDatabase, target: CollabTarget, option
   };
   doc.on('update', onUpdate);
 
+  const key = `${target.collection}/${target.id}`;
+  const registered = { flush };
+  const peers = openTexts.get(key) ?? new Set();
+  peers.add(registered);
+  openTexts.set(key, peers);
+
   return {
     doc,
     text,
@@ -143,6 +157,8 @@ export function openCollabText(db: OutpostDatabase, target: CollabTarget, option
     flush,
     async close() {
       if (isClosed) return;
+      peers.delete(registered);
+      if (peers.size === 0) openTexts.delete(key);
       await flush();
       isClosed = true;
       clearTimers();

@@ -39,6 +39,16 @@ describe('approveRunbook', () => {
     await text.close();
   });
 
+  it('freezes the keystrokes still queued in an editor open elsewhere in the tab, even when not handed the editor', async () => {
+    const { db, runbook } = await replicaWithRunbook();
+    const editor = openCollabText(db, { collection: 'runbooks', id: runbook.id }, { idleMs: 60_000, maxDelayMs: 60_000 });
+    await editor.loaded;
+    editor.text.insert(0, 'Typed a moment before approving.');
+    const version = await approveRunbook(db, runbook.id, MANAGER, { now: NOW });
+    expect(version.body).toBe('Typed a moment before approving.');
+    await editor.close();
+  });
+
   it('keeps a frozen version unchanged when the runbook is edited and approved again under the next number', async () => {
     const { db, runbook } = await replicaWithRunbook();
     const text = openCollabText(db, { collection: 'runbooks', id: runbook.id });

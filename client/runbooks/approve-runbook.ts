@@ -1,4 +1,4 @@
-import { openCollabText, type CollabText } from '../collab/collab-text.ts';
+import { flushOpenTexts, openCollabText, type CollabText } from '../collab/collab-text.ts';
 import { approvedRunbook, freezeVersion, nextVersionNumber } from '../../shared/runbook/freeze-version.ts';
 import { runbookVersionId } from '../../shared/runbook/version-id.ts';
 import type { Runbook } from '../../shared/schema/runbook.ts';
@@ -20,6 +20,8 @@ async function currentBody(db: OutpostDatabase, runbookId: string, open: CollabT
     await open.flush();
     return open.text.toString();
   }
+  // An editor open in this tab may still hold the last keystrokes: they belong in the version.
+  await flushOpenTexts({ collection: 'runbooks', id: runbookId });
   const text = openCollabText(db, { collection: 'runbooks', id: runbookId });
   try {
     await text.loaded;
