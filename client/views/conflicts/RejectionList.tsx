@@ -27,8 +27,13 @@ export function RejectionList() {
   onCleanup(replica.rejections.subscribe(setRejections));
   const [copied, setCopied] = createSignal<Rejection>();
   const copy = async (rejection: Rejection) => {
-    await navigator.clipboard.writeText(typedText(rejection));
-    setCopied(rejection);
+    try {
+      await navigator.clipboard.writeText(typedText(rejection));
+      setCopied(rejection);
+    } catch {
+      // No clipboard access: the text stays on screen to select by hand.
+      setCopied(undefined);
+    }
   };
 
   return (
