@@ -41,18 +41,23 @@ export async function bulkCatchUp<T extends { id: string }>(options: BulkCatchUp
   const database = collection.database;
   const replication = { identifier: replicationIdentifier, hash: await replicationHash(collection, replicationIdentifier), token: database.token };
   const meta = await openMetaInstance(collection, replicationIdentifier);
-  const prefetch = new AbortController();
-  const stopPrefetch = () => prefetch.abort();
+  // One controller per request: a listener per page on one long-lived signal would pile up.
+  let inFlight = new AbortController();
+  const request = (checkpoint: Checkpoint | undefined, limit: number) => {
+    inFlight = new AbortController();
+    return options.pullPage(checkpoint, limit, inFlight.signal);
+  };
+  const stopPrefetch = () => inFlight.abort();
   options.signal.addEventListener('abort', stopPrefetch);
   try {
     let checkpoint = await readCheckpoint<Checkpoint>(meta, 'down');
     await skipBulkPulledOnPush(meta, replication.token);
-    let next: Promise<PullResponse<T>> | undefined = options.pullPage(checkpoint, options.firstPageSize ?? options.pageSize, prefetch.signal);
+    let next: Promise<PullResponse<T>> | undefined = request(checkpoint, options.firstPageSize ?? options.pageSize);
     while (next && !options.signal.aborted) {
       const page: PullResponse<T> = await next;
       const reached = stackCheckpoints<Checkpoint>([checkpoint, page.checkpoint]);
       // The next page downloads while this one is written.
-      next = page.remaining > 0 && page.documents.length > 0 ? options.pullPage(reached, options.pageSize, prefetch.signal) : undefined;
+      next = page.remaining > 0 && page.documents.length > 0 ? request(reached, options.pageSize) : undefined;
       next?.catch(() => undefined);
       if (page.documents.length > 0) {
         const isAllStored = await storePristine(collection, meta, page.documents, replication);
@@ -65,23 +70,23 @@ export async function bulkCatchUp<T extends { id: string }>(options: BulkCatchUp
     return 'caught-up';
   } finally {
     options.signal.removeEventListener('abort', stopPrefetch);
-    prefetch.abort();
+    inFlight.abort();
     await meta.close();
   }
 }
 
-/** Sorts after every document id (ids are UUIDs). */
-const PAST_EVERY_ID = '\uffff';
-
 /**
- * Puts the push checkpoint at (PRISTINE_LWT, past every id) before anything is written, so no
- * bulk-pulled document, now or after a crash, is ever taken for a local change to push; a
- * checkpoint already past PRISTINE_LWT is past them all anyway.
+ * The push side's first position after every bulk-pulled document (they all have lwt =
+ * PRISTINE_LWT): RxDB starts its scan of local changes at the checkpoint's lwt, so from here it
+ * never even reads them, and no real write (lwt = now) sorts before it.
  */
+const PAST_BULK_PULLED: StorageCheckpoint = { id: '', lwt: PRISTINE_LWT + 0.01 };
+
+/** Moves the push checkpoint past every bulk-pulled document before any is written (crash-safe). */
 async function skipBulkPulledOnPush(meta: MetaInstance, token: string): Promise<void> {
   const current = await readCheckpoint<StorageCheckpoint>(meta, 'up');
-  if (current && (current.lwt > PRISTINE_LWT || current.id === PAST_EVERY_ID)) return;
-  await writeCheckpoint(meta, 'up', { id: PAST_EVERY_ID, lwt: PRISTINE_LWT }, token);
+  if (current && current.lwt > PRISTINE_LWT) return;
+  await writeCheckpoint(meta, 'up', PAST_BULK_PULLED, token);
 }
 
 /**

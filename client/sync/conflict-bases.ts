@@ -1,6 +1,6 @@
 import type { RxCollection, RxDocumentData } from 'rxdb';
 import { withoutLocalFields } from '../../shared/sync/document.ts';
-import { pristineOf } from './pristine.ts';
+import { isPristine, pristineOf } from './pristine.ts';
 import { idsWithAssumedMaster, insertAssumedMasters, openMetaInstance, type MetaInstance } from './replication-meta.ts';
 
 /**
@@ -15,12 +15,16 @@ import { idsWithAssumedMaster, insertAssumedMasters, openMetaInstance, type Meta
  */
 export function keepConflictBases(collection: RxCollection): void {
   const keeper = new ConflictBaseKeeper(collection);
-  collection.preSave((data) => keeper.keep(idOf(data)), false);
-  collection.preRemove((data) => keeper.keep(idOf(data)), false);
+  // A save passes the stored state it replaces; a removal, the document's data.
+  collection.preSave((_data, previous) => keeper.keep(previous), false);
+  collection.preRemove((data) => keeper.keep(data), false);
   collection.onClose.push(() => keeper.close());
 }
 
-const idOf = (data: unknown) => String((data as { id: unknown }).id);
+/** Whether the stored state may be pristine: known not to be only when it carries its revision and meta. */
+function mayBePristine(state: Partial<RxDocumentData<unknown>>): boolean {
+  return state._rev === undefined || state._meta === undefined || isPristine(state as RxDocumentData<unknown>);
+}
 
 interface Waiter {
   resolve(): void;
@@ -37,13 +41,20 @@ class ConflictBaseKeeper {
     this.#collection = collection;
   }
 
-  /** Resolves once the document's base is stored (or needs none). Batched per task, for bulk writes. */
-  keep(id: string): Promise<void> {
+  /**
+   * Resolves once the document's base is stored (or needs none). Most writes change documents
+   * already written locally: they pass at once. The others are batched, for bulk writes.
+   */
+  keep(state: unknown): Promise<void> {
+    const known = state as Partial<RxDocumentData<{ id: string }>>;
+    if (!mayBePristine(known)) return Promise.resolve();
     return new Promise((resolve, reject) => {
+      const id = String(known.id);
       this.#waiting.set(id, [...(this.#waiting.get(id) ?? []), { resolve, reject }]);
       if (this.#isFlushScheduled) return;
       this.#isFlushScheduled = true;
-      setTimeout(() => void this.#flush(), 0);
+      // After the microtasks already queued: a bulk write's hooks all run before the flush.
+      queueMicrotask(() => void this.#flush());
     });
   }
 

@@ -19,7 +19,7 @@ export interface PristineMeta {
 /**
  * Bulk-pulled documents are written with the smallest last-write time RxDB allows. The push side
  * scans local changes in (lwt, id) order from its checkpoint; with every bulk-pulled document
- * below any real write time, one checkpoint at (1, largest bulk id) skips exactly them, and a
+ * below any real write time, one checkpoint just past PRISTINE_LWT skips exactly them, and a
  * local write made meanwhile (lwt = now) can never fall behind it.
  */
 export const PRISTINE_LWT = 1;

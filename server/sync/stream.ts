@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { COLLECTIONS } from '../../shared/schema/collections.ts';
@@ -28,8 +29,28 @@ export function visibleChange(scope: Scope, batch: ChangeBatch): StreamChange | 
   return { collection: batch.collection, documents, checkpoint: { [batch.orgId]: batch.seq } };
 }
 
+const wholeBatchJson = new WeakMap<ChangeBatch, string>();
+
+/**
+ * The stream data of what this principal may see of a batch. A batch seen whole is the same
+ * message for every subscriber: it is serialized once, not once per open stream.
+ */
+function visibleChangeJson(scope: Scope, batch: ChangeBatch): string | undefined {
+  const change = visibleChange(scope, batch);
+  if (!change) return undefined;
+  if (change.documents.length < batch.documents.length) return JSON.stringify(change);
+  let json = wholeBatchJson.get(batch);
+  if (json === undefined) {
+    json = JSON.stringify(change);
+    wholeBatchJson.set(batch, json);
+  }
+  return json;
+}
+
 export function streamRoute(store: Store, options: StreamOptions) {
   const maxQueued = options.maxQueuedBatches ?? 1000;
+  // Every open stream listens for the shutdown: thousands of listeners are expected, not a leak.
+  if (options.shutdown) setMaxListeners(0, options.shutdown);
   return (c: Context<AppEnv>) => {
     if (options.shutdown?.aborted) {
       // The client backs off and reconnects; through a load balancer, to another instance.
@@ -40,7 +61,7 @@ export function streamRoute(store: Store, options: StreamOptions) {
     const sessionTokenHash = principal.sessionTokenHash;
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {
-      const queue: StreamChange[] = [];
+      const queue: string[] = [];
       let isClosed = false;
       let wake: (() => void) | undefined;
       const close = () => {
@@ -48,8 +69,8 @@ export function streamRoute(store: Store, options: StreamOptions) {
         wake?.();
       };
       const unsubscribe = store.onChange((batch) => {
-        const change = visibleChange(readScope(principal, batch.collection), batch);
-        if (!change) return;
+        const change = visibleChangeJson(readScope(principal, batch.collection), batch);
+        if (change === undefined) return;
         queue.push(change);
         wake?.();
       });
@@ -70,8 +91,8 @@ export function streamRoute(store: Store, options: StreamOptions) {
         await stream.writeSSE({ data: JSON.stringify(RESYNC) });
         while (!isClosed && !stream.aborted && queue.length <= maxQueued) {
           const change = queue.shift();
-          if (change) {
-            await stream.writeSSE({ data: JSON.stringify(change) });
+          if (change !== undefined) {
+            await stream.writeSSE({ data: change });
             continue;
           }
           await new Promise<void>((resolve) => (wake = resolve));
