@@ -198,13 +198,27 @@ export async function openReplica(user: SignedInUser): Promise<Replica> {
   };
 }
 
-function describeSyncError(error: unknown): string {
+/** RxDB wraps the failing request's error; the useful part is somewhere down the chain. */
+function causesOf(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 8; depth++) {
+    chain.push(current);
+    const holder = current as { parameters?: { error?: unknown; errors?: unknown[] }; cause?: unknown };
+    current = holder.parameters?.errors?.[0] ?? holder.parameters?.error ?? holder.cause;
+  }
+  return chain;
+}
+
+/** What to tell the user about a failed sync; undefined when "Offline" already says it all. */
+function describeSyncError(error: unknown): string | undefined {
   if (isQuotaError(error)) return 'This device is out of storage space: new data cannot be downloaded. Your changes are kept and still sync.';
-  const cause = (error as { parameters?: { errors?: unknown[] } }).parameters?.errors?.[0] ?? error;
-  const status = (cause as { status?: number }).status;
-  if (status === 401) return 'Your session has ended: sign in again to sync.';
-  if (cause instanceof TypeError) return 'The server cannot be reached; changes are kept on this device.';
-  return cause instanceof Error ? cause.message : 'Sync failed; it will retry.';
+  const causes = causesOf(error);
+  if (causes.some((cause) => (cause as { status?: number }).status === 401)) return 'Your session has ended: sign in again to sync.';
+  const isNetwork = causes.some((cause) => cause instanceof TypeError || (cause as { name?: string }).name === 'AbortError' || (cause as { name?: string }).name === 'TimeoutError');
+  if (isNetwork || !navigator.onLine) return undefined;
+  const last = causes[causes.length - 1];
+  return last instanceof Error ? `Sync failed (${last.message}); it will retry.` : 'Sync failed; it will retry.';
 }
 
 function deleteIndexedDb(name: string): Promise<void> {

@@ -125,7 +125,7 @@ function RunbookView(props: { runbook: Runbook }) {
           </Show>
           <Notice message={notice()} />
           <RecentRuns runbookId={props.runbook.id} />
-          <RunbookVersions runbookId={props.runbook.id} />
+          <RunbookVersions runbookId={props.runbook.id} isApproved={props.runbook.status === 'approved'} />
         </aside>
       </div>
     </article>

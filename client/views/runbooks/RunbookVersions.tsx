@@ -74,7 +74,7 @@ function VersionDiffView(props: { older: RunbookVersion; newer: RunbookVersion }
 }
 
 /** The runbook's approved versions, frozen as approved, and what changed between any two. */
-export function RunbookVersions(props: { runbookId: string }) {
+export function RunbookVersions(props: { runbookId: string; isApproved: boolean }) {
   const versions = useDocuments('runbook_versions', () => ({ selector: { runbookId: props.runbookId }, sort: [{ version: 'desc' }] }));
   const nameOf = usePersonName();
   const [olderNumber, setOlderNumber] = createSignal<number>();
@@ -90,7 +90,14 @@ export function RunbookVersions(props: { runbookId: string }) {
   return (
     <section class="card runbook-versions" aria-labelledby="versions-title">
       <h2 id="versions-title">Versions</h2>
-      <Show when={versions().length > 0} fallback={<p class="muted">Not approved yet: approving freezes the first version.</p>}>
+      <Show
+        when={versions().length > 0}
+        fallback={
+          <p class="muted">
+            {props.isApproved ? 'Approved before versions were kept on this server: the next approval freezes one.' : 'Not approved yet: approving freezes the first version.'}
+          </p>
+        }
+      >
         <ul class="version-list">
           <For each={versions()}>
             {(version) => (
