@@ -157,6 +157,8 @@ describe('risk register', () => {
     await page.getByLabel('Title').waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'risks-edit-phone');
+    await page.getByRole('heading', { name: 'Mitigation actions' }).evaluate((heading) => heading.scrollIntoView({ block: 'center' }));
+    await screenshot(page, 'risks-edit-mitigations-phone');
     await page.context().close();
   });
 });

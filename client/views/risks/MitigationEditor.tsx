@@ -13,7 +13,7 @@ type Errors = Record<string, string>;
  * Mitigation actions of the draft: text, owner, due date and done, added and removed in place.
  * Errors arrive keyed by index ("mitigations.2.action"), as the schema reports them.
  */
-export function MitigationEditor(props: { draft: Risk; setDraft: SetStoreFunction<Risk>; people: UserEntry[]; errors: Errors }) {
+export function MitigationEditor(props: { draft: Risk; setDraft: SetStoreFunction<Risk>; people: UserEntry[]; errors: Errors; canEdit: boolean }) {
   const add = () => {
     const id = newId();
     props.setDraft('mitigations', (list) => [...list, { id, action: '', status: 'open' }]);
@@ -41,8 +41,12 @@ export function MitigationEditor(props: { draft: Risk; setDraft: SetStoreFunctio
           {(mitigation, index) => {
             const base = `mitigation-${mitigation.id}`;
             const error = (field: string) => props.errors[`mitigations.${index()}.${field}`];
+            const isOverdue = () => mitigation.status === 'open' && mitigation.dueAt !== undefined && Date.parse(mitigation.dueAt) < Date.now();
             return (
-              <li class="mitigation" classList={{ done: mitigation.status === 'done' }}>
+              <li class="mitigation" classList={{ done: mitigation.status === 'done', 'is-overdue': isOverdue() }}>
+                <Show when={isOverdue()}>
+                  <span class="badge bad mitigation-overdue">Overdue</span>
+                </Show>
                 <Field id={`${base}-action`} label={`Action ${index() + 1}`} error={error('action')}>
                   <input
                     id={`${base}-action`}
@@ -64,9 +68,11 @@ export function MitigationEditor(props: { draft: Risk; setDraft: SetStoreFunctio
                     <input id={`${base}-done`} type="checkbox" checked={mitigation.status === 'done'} onChange={(e) => update(index(), { status: e.currentTarget.checked ? 'done' : 'open' })} />
                     <label for={`${base}-done`}>Done</label>
                   </div>
-                  <button type="button" class="small remove" aria-label={`Remove action ${index() + 1}${mitigation.action ? `: ${mitigation.action}` : ''}`} onClick={() => remove(mitigation.id)}>
-                    Remove
-                  </button>
+                  <Show when={props.canEdit}>
+                    <button type="button" class="small remove" aria-label={`Remove action ${index() + 1}${mitigation.action ? `: ${mitigation.action}` : ''}`} onClick={() => remove(mitigation.id)}>
+                      Remove
+                    </button>
+                  </Show>
                 </div>
               </li>
             );
@@ -76,9 +82,11 @@ export function MitigationEditor(props: { draft: Risk; setDraft: SetStoreFunctio
       <Show when={props.draft.mitigations.length === 0}>
         <p class="muted">No actions yet. Add what will bring the likelihood or impact down, with an owner and a date.</p>
       </Show>
-      <button type="button" onClick={add}>
-        + Add action
-      </button>
+      <Show when={props.canEdit}>
+        <button type="button" onClick={add}>
+          + Add action
+        </button>
+      </Show>
     </section>
   );
 }

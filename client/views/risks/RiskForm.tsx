@@ -181,7 +181,7 @@ export function RiskForm(props: { opened: Risk; isNew: boolean; latest: Risk | u
           </div>
         </section>
 
-        <MitigationEditor draft={draft} setDraft={setDraft} people={people()} errors={errors()} />
+        <MitigationEditor draft={draft} setDraft={setDraft} people={people()} errors={errors()} canEdit={canEdit()} />
       </fieldset>
 
       <Show when={canEdit()}>
