@@ -24,16 +24,17 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
 
 /**
  * The real server as a process, serving the built PWA from dist/ on a free port, on an SQLite
- * file of its own. Demo data by default; `devices` seeds a larger fleet with the seed CLI.
+ * file of its own. Demo data by default; `devices` (and `orgs`) seed a larger fleet with the
+ * seed CLI.
  */
-export async function startAppServer(options: { devices?: number } = {}): Promise<AppServer> {
+export async function startAppServer(options: { devices?: number; orgs?: number } = {}): Promise<AppServer> {
   const staticDir = join(ROOT, 'dist');
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-e2e-'));
   const env: NodeJS.ProcessEnv = { ...process.env, OUTPOST_DATA_DIR: dataDir, OUTPOST_STATIC_DIR: staticDir, PORT: '0', HOST: '127.0.0.1', OUTPOST_DEMO: '1' };
   delete env['DATABASE_URL'];
   if (options.devices !== undefined) {
-    await run(['server/seed/cli.ts', '--devices', String(options.devices)], env);
+    await run(['server/seed/cli.ts', '--devices', String(options.devices), ...(options.orgs ? ['--orgs', String(options.orgs)] : [])], env);
     env['OUTPOST_DEMO'] = '0';
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

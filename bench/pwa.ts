@@ -1,0 +1,146 @@
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startAppServer } from '../e2e/support/app-server.ts';
+import { DESKTOP, goOffline, launchBrowser, newUserContext, signInAs, waitForServiceWorker } from '../e2e/support/browser.ts';
+import { initialJavaScriptGzipBytes } from './pwa-bundle-size.ts';
+import { median, percentile, type BenchRow } from './table.ts';
+
+const DIST = resolve(import.meta.dirname, '../dist');
+const MANAGER = 'manager@northwind.example';
+
+async function waitUntilSynced(page: Page): Promise<void> {
+  await page.locator('.sync').filter({ hasText: 'synced just now' }).waitFor({ timeout: 600_000 });
+  await page.locator('.first-sync').waitFor({ state: 'detached', timeout: 600_000 });
+}
+
+/** The fleet's count once its live query has delivered (it starts at 0 while loading). */
+async function loadedDeviceCount(page: Page): Promise<number> {
+  const count = page.getByTestId('device-count');
+  await count.filter({ hasText: /^[1-9]/ }).waitFor({ timeout: 60_000 });
+  const read = async () => Number.parseInt(((await count.textContent()) ?? '').replaceAll(',', ''), 10);
+  // Settled when it holds for a second.
+  for (let previous = -1, current = await read(); ; previous = current, current = await read()) {
+    if (current === previous) return current;
+    await page.waitForTimeout(1_000);
+  }
+}
+
+/** Sign-in to "synced" of a fresh browser profile: the whole first download into IndexedDB. */
+async function initialSyncSeconds(browser: Browser, url: string): Promise<{ seconds: number; devices: number }> {
+  const context = await newUserContext(browser, DESKTOP);
+  const page = await context.newPage();
+  const started = performance.now();
+  await signInAs(page, url, MANAGER);
+  await waitUntilSynced(page);
+  const seconds = (performance.now() - started) / 1000;
+  await page.goto(`${url}/fleet`);
+  const devices = await loadedDeviceCount(page);
+  await context.close();
+  return { seconds, devices };
+}
+
+/** From navigation to the signed-in app on screen, offline, served by the service worker. */
+async function coldOfflineStarts(browser: Browser, url: string, runs: number): Promise<number[]> {
+  const context = await newUserContext(browser, DESKTOP);
+  const page = await context.newPage();
+  await signInAs(page, url, MANAGER);
+  await waitUntilSynced(page);
+  await waitForServiceWorker(page);
+  await goOffline(context);
+  await page.close();
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const fresh = await context.newPage();
+    await fresh.goto(url);
+    await fresh.locator('.sync[data-state="offline"]').waitFor();
+    await fresh.locator('#main h1').first().waitFor();
+    times.push(await fresh.evaluate(() => performance.now()));
+    await fresh.close();
+  }
+  await context.close();
+  return times;
+}
+
+/** Per keystroke, from the input event to the list's count on screen, over the whole fleet. */
+async function filterLatencies(browser: Browser, url: string, query: string): Promise<number[]> {
+  const context = await newUserContext(browser, DESKTOP);
+  const page = await context.newPage();
+  await signInAs(page, url, MANAGER);
+  await waitUntilSynced(page);
+  await page.goto(`${url}/fleet`);
+  await loadedDeviceCount(page);
+  const latencies = await page.evaluate(async (text) => {
+    const input = document.querySelector<HTMLInputElement>('input[type="search"]');
+    const count = document.querySelector('[data-testid="device-count"]');
+    if (!input || !count) throw new Error('the fleet view has no search box or count');
+    const results: number[] = [];
+    for (let length = 1; length <= text.length; length++) {
+      const changed = new Promise<void>((done) => {
+        const observer = new MutationObserver(() => {
+          observer.disconnect();
+          done();
+        });
+        observer.observe(count, { childList: true, characterData: true, subtree: true });
+        // A keystroke that leaves the count unchanged still paints: wait for that frame at most.
+        setTimeout(() => {
+          observer.disconnect();
+          done();
+        }, 500);
+      });
+      const started = performance.now();
+      input.value = text.slice(0, length);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await changed;
+      await new Promise((done) => requestAnimationFrame(() => done(undefined)));
+      results.push(performance.now() - started);
+    }
+    return results;
+  }, query);
+  await context.close();
+  return latencies;
+}
+
+/** The browser figures of the PWA: download size, first sync, offline start, fleet filter. */
+export async function benchPwa(options: { quick: boolean }): Promise<BenchRow[]> {
+  const bundle = initialJavaScriptGzipBytes(DIST);
+  const rows: BenchRow[] = [
+    { metric: 'PWA initial JavaScript, gzipped', unit: 'KB', outpost: Math.round(bundle.bytes / 102.4) / 10, better: 'lower', budget: '< 180 KB', pass: bundle.bytes < 180 * 1024 },
+  ];
+  const devices = options.quick ? 2_000 : 10_000;
+  const server = await startAppServer({ devices, orgs: 1 });
+  const browser = await launchBrowser();
+  try {
+    const syncs: { seconds: number; devices: number }[] = [];
+    for (let run = 0; run < (options.quick ? 1 : 3); run++) syncs.push(await initialSyncSeconds(browser, server.url));
+    rows.push({
+      metric: `PWA first sync into IndexedDB, ${syncs[0]?.devices ?? devices} devices + runbooks, risks… (Chromium)`,
+      unit: 's',
+      outpost: median(syncs.map((s) => s.seconds)),
+      better: 'lower',
+      runs: syncs.map((s) => s.seconds),
+    });
+    const starts = await coldOfflineStarts(browser, server.url, options.quick ? 3 : 7);
+    rows.push({ metric: 'PWA cold start offline, from the service worker (Chromium)', unit: 'ms', outpost: median(starts), better: 'lower', runs: starts });
+    const latencies = await filterLatencies(browser, server.url, 'pos-store');
+    rows.push({
+      metric: `Fleet filter-as-you-type over ${devices.toLocaleString('en')} devices, p95 per keystroke (Chromium)`,
+      unit: 'ms',
+      outpost: percentile(latencies, 95),
+      better: 'lower',
+      budget: '< 50 ms',
+      pass: percentile(latencies, 95) < 50,
+      runs: latencies,
+    });
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  return rows;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === join(import.meta.dirname, 'pwa.ts')) {
+  benchPwa({ quick: process.argv.includes('--quick') }).then((rows) => console.table(rows.map(({ runs: _runs, ...row }) => row)), (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
