@@ -1,37 +1,28 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Alert } from '../shared/schema/alert.ts';
 import type { Device } from '../shared/schema/device.ts';
 import type { Incident } from '../shared/schema/incident.ts';
 import type { Risk } from '../shared/schema/risk.ts';
 import { seriousAccessibilityViolations } from './support/accessibility.ts';
-import { startAppServer, type AppServer } from './support/app-server.ts';
-import { DESKTOP, PHONE, goOffline, launchBrowser, newUserContext, screenshot, signInAs, waitForServiceWorker, waitForSync } from './support/browser.ts';
+import { DESKTOP, PHONE, goOffline, newUserContext, screenshot, signInAs, waitForServiceWorker, waitForSync } from './support/browser.ts';
 import { documentsOnServer } from './support/server-documents.ts';
+import { appSuite } from './support/suite.ts';
 
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = appSuite();
 
 const text = async (page: Page, testId: string) => (await page.getByTestId(testId).textContent())?.trim();
 
 test("a manager's dashboard shows the fleet, alerts, incidents and risks as the server holds them, also offline", async () => {
-  const context = await newUserContext(browser, DESKTOP);
+  const context = await newUserContext(suite.browser, DESKTOP);
   const page = await context.newPage();
-  await signInAs(page, server.url, 'manager@northwind.example');
+  await signInAs(page, suite.server.url, 'manager@northwind.example');
   await waitForSync(page);
   const [alerts, devices, incidents, risks] = await Promise.all([
-    documentsOnServer<Alert>(context, server.url, 'alerts'),
-    documentsOnServer<Device>(context, server.url, 'devices'),
-    documentsOnServer<Incident>(context, server.url, 'incidents'),
-    documentsOnServer<Risk>(context, server.url, 'risks'),
+    documentsOnServer<Alert>(context, suite.server.url, 'alerts'),
+    documentsOnServer<Device>(context, suite.server.url, 'devices'),
+    documentsOnServer<Incident>(context, suite.server.url, 'incidents'),
+    documentsOnServer<Risk>(context, suite.server.url, 'risks'),
   ]);
   const openAlerts = alerts.filter((a) => a.status === 'open');
   const inService = devices.filter((d) => d.status !== 'retired');
@@ -53,7 +44,7 @@ test("a manager's dashboard shows the fleet, alerts, incidents and risks as the 
     expect(await text(page, 'open-risk-count')).toBe(`${openRisks.length} open`);
     expect(await text(page, 'overdue-review-count')).toBe(String(overdue.length));
   };
-  await page.goto(server.url);
+  await page.goto(suite.server.url);
   await expectFigures();
   await page.getByText('Time to acknowledge').waitFor();
   await screenshot(page, 'dashboard-desktop');
@@ -73,24 +64,24 @@ test("a manager's dashboard shows the fleet, alerts, incidents and risks as the 
   // A cell drills down into the register.
   const busiest = openRisks[0]!;
   await page.getByRole('link', { name: new RegExp(`risks? with likelihood ${busiest.likelihood} and impact ${busiest.impact}$`) }).click();
-  await page.waitForURL(`${server.url}/risks?likelihood=${busiest.likelihood}&impact=${busiest.impact}`);
+  await page.waitForURL(`${suite.server.url}/risks?likelihood=${busiest.likelihood}&impact=${busiest.impact}`);
 
   // Offline, the dashboard opens from the replica with the same figures.
   await waitForServiceWorker(page);
   await goOffline(context);
-  await page.goto(server.url);
+  await page.goto(suite.server.url);
   await page.locator('.sync[data-state="offline"]').waitFor();
   await expectFigures();
   await context.close();
 });
 
 test('a staff member sees their site on the dashboard and no risk widgets', async () => {
-  const context = await newUserContext(browser, PHONE);
+  const context = await newUserContext(suite.browser, PHONE);
   const page = await context.newPage();
-  await signInAs(page, server.url, 'staff@northwind.example');
+  await signInAs(page, suite.server.url, 'staff@northwind.example');
   await waitForSync(page);
-  const openAlerts = (await documentsOnServer<Alert>(context, server.url, 'alerts')).filter((a) => a.status === 'open');
-  await page.goto(server.url);
+  const openAlerts = (await documentsOnServer<Alert>(context, suite.server.url, 'alerts')).filter((a) => a.status === 'open');
+  await page.goto(suite.server.url);
   await expect.poll(() => text(page, 'open-alert-count')).toBe(`${openAlerts.length}not acknowledged`);
   await page.getByRole('heading', { name: 'Fleet health' }).waitFor();
   expect(await page.getByRole('heading', { name: /Risk heat map/ }).count()).toBe(0);

@@ -1,18 +1,18 @@
-import { useLocation, useSearchParams } from '@solidjs/router';
-import { Show, createEffect, createMemo, createSignal, on, onCleanup } from 'solid-js';
+import { useLocation } from '@solidjs/router';
+import { Show, createEffect, createMemo, createSignal, onCleanup } from 'solid-js';
 import { useDocuments } from '../../data/queries.ts';
 import { useNow } from '../../ui/now.ts';
 import { filterDevices } from './device-filter.ts';
 import { FleetFilters } from './FleetFilters.tsx';
 import { FleetList } from './FleetList.tsx';
-import { FILTER_PARAMS, activeFilterCount, criteriaOf, rememberFleetScroll, rememberFleetSearch, scrollToRestore, type FilterParam, type FleetParams } from './fleet-params.ts';
+import { activeFilterCount, criteriaOf, rememberFleetScroll, rememberFleetSearch, scrollToRestore } from './fleet-params.ts';
+import { useFleetState } from './use-fleet-state.ts';
 import { useDeviceIndex } from './use-device-index.ts';
 import './fleet.css';
 
 const countLabel = (count: number) => `${count.toLocaleString('en-US')} device${count === 1 ? '' : 's'}`;
 
 export default function Fleet() {
-  const [searchParams, setSearchParams] = useSearchParams<FleetParams>();
   const index = useDeviceIndex();
   const sites = useDocuments('sites');
   const sortedSites = createMemo(() => [...sites()].sort((a, b) => a.name.localeCompare(b.name)));
@@ -22,42 +22,11 @@ export default function Fleet() {
   createEffect(() => rememberFleetSearch(location.search));
   onCleanup(() => rememberFleetScroll(window.scrollY));
 
-  // Typing filters from this signal at once; the address follows a moment later (writing history
-  // on every key costs more than the filter) and is replaced, so Back leaves the fleet.
-  const [text, setText] = createSignal(searchParams.q ?? '');
-  let urlTimer: ReturnType<typeof setTimeout> | undefined;
-  onCleanup(() => clearTimeout(urlTimer));
-  let written: string | undefined = searchParams.q;
-  // The address changed by navigation (a link to /fleet, Back): the box follows it.
-  createEffect(
-    on(
-      () => searchParams.q,
-      (q) => {
-        if (q !== written) setText(q ?? '');
-        written = q;
-      },
-      { defer: true },
-    ),
-  );
-  const onType = (value: string) => {
-    setText(value);
-    clearTimeout(urlTimer);
-    urlTimer = setTimeout(() => {
-      written = value || undefined;
-      setSearchParams({ q: written }, { replace: true });
-    }, 250);
-  };
-  const setFilter = (param: FilterParam, value: string) => setSearchParams({ [param]: value || undefined }, { replace: true });
-  const clearAll = () => {
-    clearTimeout(urlTimer);
-    written = undefined;
-    setText('');
-    setSearchParams(Object.fromEntries([...FILTER_PARAMS, 'q'].map((key) => [key, undefined])), { replace: true });
-  };
+  const { state, setText, setFilter, clear } = useFleetState();
 
   const rows = createMemo(() => {
     const loaded = index();
-    return loaded ? filterDevices(loaded, criteriaOf(searchParams, text())) : [];
+    return loaded ? filterDevices(loaded, criteriaOf(state())) : [];
   });
   // Once the list has its rows (the replica answers after the router's own scroll to the top).
   let isRestored = restoreY === 0;
@@ -66,7 +35,7 @@ export default function Fleet() {
     isRestored = true;
     requestAnimationFrame(() => window.scrollTo(0, restoreY));
   });
-  const filterCount = () => activeFilterCount(searchParams);
+  const filterCount = () => activeFilterCount(state());
   const [isFiltersOpen, setFiltersOpen] = createSignal(filterCount() > 0);
 
   return (
@@ -95,8 +64,8 @@ export default function Fleet() {
             placeholder="Hostname, IP, serial, assignee, tag…"
             autocomplete="off"
             spellcheck={false}
-            value={text()}
-            onInput={(event) => onType(event.currentTarget.value)}
+            value={state().q}
+            onInput={(event) => setText(event.currentTarget.value)}
           />
           <button type="button" class="filters-toggle" aria-expanded={isFiltersOpen()} aria-controls="fleet-filters" onClick={() => setFiltersOpen(!isFiltersOpen())}>
             Filters
@@ -111,11 +80,11 @@ export default function Fleet() {
           sites={sortedSites()}
           kinds={index()?.kinds ?? []}
           tags={index()?.tags ?? []}
-          params={searchParams}
+          params={state()}
           onChange={setFilter}
         >
-          <Show when={filterCount() > 0 || text()}>
-            <button type="button" class="small clear-filters" onClick={clearAll}>
+          <Show when={filterCount() > 0 || state().q}>
+            <button type="button" class="small clear-filters" onClick={clear}>
               Clear all
             </button>
           </Show>
@@ -123,8 +92,8 @@ export default function Fleet() {
       </div>
       <Show when={index() && rows().length === 0}>
         <div class="card empty">
-          <p>No device matches {text() ? <>“{text()}”</> : 'these filters'}.</p>
-          <button type="button" onClick={clearAll}>
+          <p>No device matches {state().q ? <>“{state().q}”</> : 'these filters'}.</p>
+          <button type="button" onClick={clear}>
             Show all devices
           </button>
         </div>

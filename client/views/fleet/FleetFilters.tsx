@@ -1,7 +1,7 @@
 import type { JSX } from 'solid-js';
 import { DEVICE_STATUSES, HEALTH_LEVELS } from '../../../shared/schema/device.ts';
 import { FilterSelect, type FilterOption } from '../../ui/FilterSelect.tsx';
-import type { FilterParam, FleetParams } from './fleet-params.ts';
+import type { FilterParam, FleetState } from './fleet-params.ts';
 
 /** "Any …" first (the empty value clears the filter), then the values as they are named. */
 const choices = (anyLabel: string, values: readonly string[], labelOf: (value: string) => string = (value) => value): FilterOption<string>[] => [
@@ -16,12 +16,12 @@ export function FleetFilters(props: {
   sites: { id: string; name: string }[];
   kinds: readonly string[];
   tags: readonly string[];
-  params: FleetParams;
+  params: FleetState;
   onChange(param: FilterParam, value: string): void;
   children?: JSX.Element;
 }) {
   const select = (param: FilterParam, label: string, options: FilterOption<string>[]) => (
-    <FilterSelect id={`fleet-filter-${param}`} label={label} value={props.params[param] ?? ''} options={options} onChange={(value) => props.onChange(param, value)} />
+    <FilterSelect id={`fleet-filter-${param}`} label={label} value={props.params[param]} options={options} onChange={(value) => props.onChange(param, value)} />
   );
   const siteNames = () => new Map(props.sites.map((site) => [site.id, site.name]));
   return (
