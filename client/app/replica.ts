@@ -134,14 +134,21 @@ export async function openReplica(user: SignedInUser): Promise<Replica> {
         replication.error$.subscribe((error) => setLastError(describeSyncError(error))),
       );
     }
-    // Settled when the stream is connected and no collection is pulling or pushing.
+    // Settled when every collection has finished its first pull-and-push cycle, the stream is
+    // connected, and no collection is pulling or pushing. Before the first cycle ends, every
+    // replication can look idle for a moment: that is not "synced".
+    let hasCompletedFirstCycle = false;
+    void Promise.all([...running.replications.values()].map((r) => r.awaitInitialReplication())).then(() => {
+      hasCompletedFirstCycle = true;
+      if (engine === running && running.stream?.isConnected) markSynced();
+    }, () => undefined);
     const idle$ = combineLatest([...running.replications.values()].map((r) => r.active$)).pipe(
       map((states) => states.every((isActive) => !isActive)),
       debounceTime(150),
     );
     subscriptions.push(
       idle$.subscribe((isIdle) => {
-        if (isIdle && engine === running && running.stream?.isConnected) markSynced();
+        if (isIdle && hasCompletedFirstCycle && engine === running && running.stream?.isConnected) markSynced();
       }),
     );
   };
