@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Server, ServerResponse } from 'node:http';
 
 /**
@@ -10,6 +11,12 @@ export class Drain {
   readonly #controller = new AbortController();
   readonly #inFlight = new Set<ServerResponse>();
   readonly #idleWaiters = new Set<() => void>();
+
+  constructor() {
+    // Every open live stream listens here (and removes itself when it ends): thousands are normal,
+    // not the leak Node warns about past ten.
+    setMaxListeners(0, this.#controller.signal);
+  }
 
   get isDraining(): boolean {
     return this.#controller.signal.aborted;
