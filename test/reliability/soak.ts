@@ -6,7 +6,8 @@ import { StreamSwarm } from './soak/stream-swarm.ts';
 
 /**
  * `npm run soak`: 1,000 live streams held open and 10,000 enrolled agents heartbeating once a
- * minute against one server process on loopback, for 5 minutes. Passes when no request fails, no
+ * minute against one server process on loopback, for 5 minutes; one delivery in 500 changes a
+ * check (about one alert opened or resolved every three seconds, each fanned out to every stream). Passes when no request fails, no
  * stream drops, and the server's resident memory in the last minute is within 20% of the first
  * minute after warm-up. SOAK_SECONDS, SOAK_STREAMS and SOAK_AGENTS resize it.
  */
@@ -33,7 +34,7 @@ try {
   await swarm.open(server.url, admin.cookie, streamCount);
   console.log(`  ${swarm.count} streams open (${swarm.failures().length} refused)`);
   const memory = new MemorySampler(server.pid ?? 0, 2000);
-  const fleet = new AgentFleet(server.url, credentials, { intervalSeconds: 60, transitionEvery: 50 });
+  const fleet = new AgentFleet(server.url, credentials, { intervalSeconds: 60, transitionEvery: 500 });
   fleet.start();
   const started = Date.now();
   while (Date.now() - started < seconds * 1000) {

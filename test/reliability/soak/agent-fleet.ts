@@ -11,7 +11,8 @@ export class AgentFleet {
   readonly latenciesMs: number[] = [];
   readonly errors: string[] = [];
   requests = 0;
-  readonly #http = new Agent({ keepAlive: true, maxSockets: 64 });
+  // Idle sockets are let go before the server's 5 s keep-alive timeout, so a request never races its close.
+  readonly #http = new Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 });
   readonly #checkState = new Map<number, 'ok' | 'warning'>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #inFlight = new Set<Promise<void>>();
@@ -24,17 +25,17 @@ export class AgentFleet {
 
   start(): void {
     const perSecond = this.credentials.length / this.options.intervalSeconds;
-    const tickMs = 20;
-    let owed = 0;
-    let next = 0;
+    const started = performance.now();
+    let sent = 0;
+    // Paced by the clock, not by timer ticks: a late tick sends what is owed, as agents do not wait.
     this.#timer = setInterval(() => {
-      owed += (perSecond * tickMs) / 1000;
-      for (; owed >= 1; owed--) {
-        const index = next++ % this.credentials.length;
+      const owed = Math.floor(((performance.now() - started) / 1000) * perSecond);
+      for (; sent < owed; sent++) {
+        const index = sent % this.credentials.length;
         const sending = this.#deliver(index).finally(() => this.#inFlight.delete(sending));
         this.#inFlight.add(sending);
       }
-    }, tickMs);
+    }, 20);
   }
 
   async stop(): Promise<void> {

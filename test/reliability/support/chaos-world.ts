@@ -140,9 +140,29 @@ export class ChaosWorld {
       const onServer = await this.serverDocuments();
       const differing = await this.differingReplicas(onServer, clients);
       if (differing.length === 0) return onServer;
-      if (Date.now() > deadline) throw new Error(`replicas still differ from the server after ${timeoutMs} ms: ${differing.slice(0, 10).join(', ')}`);
+      if (Date.now() > deadline) {
+        throw new Error(`replicas still differ from the server after ${timeoutMs} ms: ${differing.slice(0, 10).join(', ')}\n${await this.#explain(onServer, clients)}`);
+      }
       await sleep(150);
     }
+  }
+
+  /** How the first differing replicas differ, and what their replication last complained about. */
+  async #explain(onServer: Map<WorkloadCollection, Record<string, unknown>[]>, clients: readonly RemoteClient[]): Promise<string> {
+    const lines: string[] = [];
+    for (const client of clients) {
+      for (const collection of WORKLOAD_COLLECTIONS) {
+        const server = new Map((onServer.get(collection) ?? []).map((d) => [String(d['id']), canonicalJson(d)]));
+        const local = new Map((await client.snapshot(collection)).map((d) => [String(d['id']), canonicalJson(d)]));
+        const only = (a: Map<string, string>, b: Map<string, string>) => [...a.keys()].filter((id) => !b.has(id));
+        const changed = [...server].filter(([id, json]) => local.has(id) && local.get(id) !== json).map(([id]) => id);
+        if (only(server, local).length + only(local, server).length + changed.length === 0) continue;
+        lines.push(`client ${client.index} ${collection}: missing ${only(server, local).join(' ')}; extra ${only(local, server).join(' ')}; different ${changed.join(' ')}`);
+        for (const id of changed.slice(0, 2)) lines.push(`  server ${server.get(id)}\n  client ${local.get(id)}`);
+        lines.push(`  last replication errors: ${(await client.recentErrors()).join(' | ') || 'none'}`);
+      }
+    }
+    return lines.slice(0, 40).join('\n');
   }
 
   async dispose(): Promise<void> {

@@ -19,6 +19,19 @@ function acknowledge(outcome: PushOutcome): void {
 }
 
 const clients = new Map<number, { client: TestClient; author: Author }>();
+const recentErrors = new Map<number, string[]>();
+
+/** Keeps the last replication errors of a client's current sync engine. */
+function watchErrors(index: number, client: TestClient): void {
+  for (const [name, replication] of client.sync.replications) {
+    replication.error$.subscribe((error) => {
+      const list = recentErrors.get(index) ?? [];
+      list.push(`${name}: ${String(error.message ?? error).slice(0, 300)}`);
+      recentErrors.set(index, list.slice(-5));
+    });
+  }
+}
+
 for (const { author, cookie } of setup.clients) {
   const client = await startTestClient(
     setup.proxyUrl,
@@ -27,6 +40,7 @@ for (const { author, cookie } of setup.clients) {
     { baseFetch: observePushes(acknowledge) },
   );
   clients.set(author.index, { client, author });
+  watchErrors(author.index, client);
 }
 
 function hosted(index: number): { client: TestClient; author: Author } {
@@ -47,7 +61,11 @@ async function run(call: ClientCall): Promise<unknown> {
     else client.network.goOffline();
     return undefined;
   }
-  if (call.kind === 'reopen') return client.reopen();
+  if (call.kind === 'reopen') {
+    await client.reopen();
+    return watchErrors(author.index, client);
+  }
+  if (call.kind === 'errors') return recentErrors.get(author.index) ?? [];
   if (call.kind === 'resync') return client.sync.resync();
   return client.snapshot(call.collection);
 }

@@ -87,6 +87,10 @@ export class RemoteClient {
     return this.worker.call({ kind: 'resync', client: this.index });
   }
 
+  recentErrors(): Promise<string[]> {
+    return this.worker.call({ kind: 'errors', client: this.index });
+  }
+
   snapshot(collection: WorkloadCollection): Promise<Record<string, unknown>[]> {
     return this.worker.call({ kind: 'snapshot', client: this.index, collection });
   }
