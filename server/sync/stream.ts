@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { COLLECTIONS } from '../../shared/schema/collections.ts';
@@ -49,8 +48,6 @@ function visibleChangeJson(scope: Scope, batch: ChangeBatch): string | undefined
 
 export function streamRoute(store: Store, options: StreamOptions) {
   const maxQueued = options.maxQueuedBatches ?? 1000;
-  // Every open stream listens for the shutdown: thousands of listeners are expected, not a leak.
-  if (options.shutdown) setMaxListeners(0, options.shutdown);
   return (c: Context<AppEnv>) => {
     if (options.shutdown?.aborted) {
       // The client backs off and reconnects; through a load balancer, to another instance.
