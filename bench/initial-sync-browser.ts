@@ -1,0 +1,108 @@
+import { rmSync } from 'node:fs';
+import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, ensureChromium } from '../e2e/support/chromium.ts';
+import { buildBenchPage } from './browser/build-page.ts';
+import type { BrowserBenchApi } from './browser/page-api.ts';
+import { datasetLabel, INITIAL_SYNC_GOAL, PEER_BATCH_SIZE, SITE_DATASET } from './initial-sync-node.ts';
+import { PEER_COLLECTIONS } from './peers/couch-documents.ts';
+import { startPouchServer } from './peers/pouch-process.ts';
+import { interleaved } from './repeat.ts';
+import { startSeededOutpost } from './seeded-outpost.ts';
+import { median, speedUp, type BenchRow } from './table.ts';
+
+/** Outpost's first sync may take at most this many times a bare bulk write of the same documents. */
+const STORAGE_LIMIT_FACTOR = 2;
+const EXPECTED = SITE_DATASET.devices + SITE_DATASET.runbooks + SITE_DATASET.risks;
+
+/**
+ * 1(b) and (c) in Chromium: the bench page (bench/browser/, bundled at bench time) runs
+ * Outpost's sync engine into RxDB with Dexie storage from Outpost's origin, PouchDB with its
+ * IndexedDB adapter from the express-pouchdb origin (each server serves the page, so neither
+ * pays for CORS), and, as the storage limit, a bulk write of the same documents into the same
+ * Dexie storage with no sync at all; plain IndexedDB below that, for scale.
+ */
+export async function benchInitialSyncBrowser(options: { quick: boolean }): Promise<BenchRow[]> {
+  const pageDir = await buildBenchPage();
+  const outpost = await startSeededOutpost(SITE_DATASET, { OUTPOST_STATIC_DIR: pageDir });
+  const pouch = await startPouchServer(SITE_DATASET, { BENCH_PAGE_DIR: pageDir });
+  const browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS });
+  try {
+    const context = await browser.newContext();
+    const [name = '', value = ''] = outpost.cookie.split('=');
+    await context.addCookies([{ name, value, url: outpost.url }]);
+    const outpostPage = await openBenchPage(await context.newPage(), `${outpost.url}/index.html`);
+    const pouchPage = await openBenchPage(await context.newPage(), `${pouch.url}/bench-page/index.html`);
+    const collections = [...PEER_COLLECTIONS];
+    const samples = await interleaved(
+      {
+        outpost: () => measureIn(outpostPage, 'outpostSync', collections),
+        pouch: () => measureIn(pouchPage, 'pouchSync', collections),
+        limit: () => measureIn(outpostPage, 'storageLimit', collections),
+        raw: () => measureIn(outpostPage, 'rawIndexedDb', collections),
+      },
+      { runs: options.quick ? 3 : 5, warmUps: 1 },
+    );
+    const outpostMs = Math.round(median(samples.outpost));
+    const label = `initial sync, ${datasetLabel(SITE_DATASET)}, Chromium (RxDB Dexie / IndexedDB)`;
+    const peerRow: BenchRow = {
+      metric: label,
+      unit: 'ms',
+      outpost: outpostMs,
+      peer: Math.round(median(samples.pouch)),
+      peerName: 'PouchDB (IndexedDB) ← express-pouchdb',
+      better: 'lower',
+      budget: `≥ ${INITIAL_SYNC_GOAL}× faster`,
+      runs: samples.outpost.map(Math.round),
+    };
+    const limitRow: BenchRow = {
+      metric: `${label} vs the storage limit`,
+      unit: 'ms',
+      outpost: outpostMs,
+      peer: Math.round(median(samples.limit)),
+      peerName: 'bulk write into the same Dexie storage, no sync',
+      better: 'lower',
+      budget: `within ${STORAGE_LIMIT_FACTOR}× (≥ ${1 / STORAGE_LIMIT_FACTOR}×)`,
+      runs: samples.limit.map(Math.round),
+    };
+    const rawRow: BenchRow = {
+      metric: `${label} vs plain IndexedDB (no sync, no library)`,
+      unit: 'ms',
+      outpost: outpostMs,
+      peer: Math.round(median(samples.raw)),
+      peerName: 'IndexedDB put with the same indexes',
+      better: 'lower',
+      runs: samples.raw.map(Math.round),
+    };
+    return [
+      { ...peerRow, pass: (speedUp(peerRow) ?? 0) >= INITIAL_SYNC_GOAL },
+      { ...limitRow, pass: (speedUp(limitRow) ?? 0) >= 1 / STORAGE_LIMIT_FACTOR },
+      rawRow,
+    ];
+  } finally {
+    await browser.close();
+    await outpost.stop();
+    await pouch.stop();
+    rmSync(pageDir, { recursive: true, force: true });
+  }
+}
+
+async function openBenchPage(page: Page, url: string): Promise<Page> {
+  page.on('pageerror', (error) => console.error(`bench page: ${error.message}`));
+  await page.goto(url);
+  await page.waitForFunction(() => window.outpostBench !== undefined);
+  return page;
+}
+
+async function measureIn(page: Page, measurement: keyof BrowserBenchApi, collections: string[]): Promise<number> {
+  const result = await page.evaluate(
+    ([name, names, batchSize]) => {
+      const api = window.outpostBench;
+      if (!api) throw new Error('the bench page did not load');
+      const typed = names as Parameters<BrowserBenchApi['outpostSync']>[0];
+      return name === 'pouchSync' ? api.pouchSync(typed, batchSize) : api[name](typed);
+    },
+    [measurement, collections, PEER_BATCH_SIZE] as const,
+  );
+  if (result.documents !== EXPECTED) throw new Error(`${measurement} stored ${result.documents} documents, expected ${EXPECTED}`);
+  return result.ms;
+}
