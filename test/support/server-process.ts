@@ -18,7 +18,7 @@ export interface ProcessExit {
 }
 
 /**
- * The real server as a process of its own (`node --import tsx server/main.ts`), so a test can
+ * The real server as a process of its own (server/main.ts under `node --import tsx`), so a test can
  * SIGKILL it mid-write and start it again on the same database: SQLite in a temporary data
  * directory, or (OUTPOST_TEST_STORE=postgres) a fresh schema of TEST_DATABASE_URL. No demo data;
  * the first administrator is created through OUTPOST_ADMIN_EMAIL / OUTPOST_ADMIN_PASSWORD.
@@ -65,7 +65,7 @@ export class ServerProcess {
   async launch(): Promise<void> {
     if (this.isRunning) throw new Error('the server process is already running');
     const started = await startProcess(
-      'server/main.ts',
+      'test/support/server-main.ts',
       {
         PORT: '0',
         HOST: '127.0.0.1',

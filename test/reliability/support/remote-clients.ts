@@ -2,6 +2,9 @@ import { Worker } from 'node:worker_threads';
 import type { WorkloadCollection, WriteCommand, WriteOutcome } from './chaos-documents.ts';
 import { CLIENTS_PER_WORKER, type ClientCall, type FromWorker, type WorkerSetup } from './worker-protocol.ts';
 
+/** Far beyond any call's normal duration (a write, a reopen, a snapshot take milliseconds). */
+const CALL_DEADLINE_MS = 60_000;
+
 export type Acknowledged = Extract<FromWorker, { type: 'acknowledged' }>;
 
 /** TypeScript in a worker thread: tsx is registered inside the worker before the entry loads. */
@@ -35,10 +38,19 @@ class ClientWorker {
     return client;
   }
 
+  /** Rejects, naming the call, when it has not finished within CALL_DEADLINE_MS: a hang is a finding, not a wait. */
   call<R>(call: ClientCall): Promise<R> {
     const id = ++this.#nextId;
     return new Promise<R>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new Error(`${JSON.stringify(call).slice(0, 200)} did not finish within ${CALL_DEADLINE_MS / 1000} s`));
+      }, CALL_DEADLINE_MS);
+      const settle = <A extends unknown[]>(done: (...args: A) => void) => (...args: A) => {
+        clearTimeout(timer);
+        done(...args);
+      };
+      this.#pending.set(id, { resolve: settle(resolve as (value: unknown) => void), reject: settle(reject) });
       this.#worker.postMessage({ id, call });
     });
   }
