@@ -1,9 +1,9 @@
 import PouchDB from 'pouchdb';
 import memoryAdapter from 'pouchdb-adapter-memory';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { createOutpostDatabase } from '../client/db/database.ts';
-import { startSync } from '../client/sync/sync-engine.ts';
-import type { PeerCollection } from './peers/couch-documents.ts';
+import { createOutpostDatabase, type OutpostDatabase } from '../client/db/database.ts';
+import { startSync, type SyncEngine } from '../client/sync/sync-engine.ts';
+import { PEER_COLLECTIONS, type PeerCollection } from './peers/couch-documents.ts';
 
 const MemoryPouch = PouchDB.plugin(memoryAdapter).defaults({ adapter: 'memory' });
 let clients = 0;
@@ -40,4 +40,25 @@ export async function pouchFirstSync(serverUrl: string, collections: readonly Pe
 
 function expectCount(expected: number, actual: number): void {
   if (actual !== expected) throw new Error(`synced ${actual} documents, expected ${expected}`);
+}
+
+export interface LiveClient {
+  db: OutpostDatabase;
+  sync: SyncEngine;
+  close(): Promise<void>;
+}
+
+/** An Outpost client in Node kept live (push on write, the server's stream), after its first sync. */
+export async function startLiveClient(server: { url: string; fetch: typeof fetch }, name: string): Promise<LiveClient> {
+  const db = await createOutpostDatabase({ name: `${name}-${++clients}`, storage: getRxStorageMemory(), collections: PEER_COLLECTIONS });
+  const sync = startSync({ db, baseUrl: server.url, fetch: server.fetch, collections: PEER_COLLECTIONS });
+  await sync.awaitInSync();
+  return {
+    db,
+    sync,
+    async close() {
+      await sync.stop();
+      await db.remove();
+    },
+  };
 }

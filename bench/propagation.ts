@@ -1,11 +1,8 @@
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { filter, firstValueFrom } from 'rxjs';
-import { createOutpostDatabase, type OutpostDatabase } from '../client/db/database.ts';
-import { startSync, type SyncEngine } from '../client/sync/sync-engine.ts';
 import { SITE_DATASET } from './initial-sync-node.ts';
+import { startLiveClient } from './node-clients.ts';
 import { startProcess } from './server-process.ts';
-import { PEER_COLLECTIONS } from './peers/couch-documents.ts';
-import { startSeededOutpost, type SeededOutpost } from './seeded-outpost.ts';
+import { startSeededOutpost } from './seeded-outpost.ts';
 import { percentile, type BenchRow } from './table.ts';
 
 /** DESIGN.md: a write on one client appears on another online client, p95 under 50 ms on loopback. */
@@ -14,22 +11,16 @@ const OTHER_SUBSCRIBERS = 100;
 const WARM_UP_WRITES = 10;
 const ARRIVAL_TIMEOUT_MS = 10_000;
 
-interface LiveClient {
-  db: OutpostDatabase;
-  sync: SyncEngine;
-}
-
 /**
  * 3: a device edited on client A, until client B's replica holds the edit, both live (the
  * server's stream, RxDB's replication), with 100 other stream subscribers connected (a process
- * of their own); one write
- * at a time, p50 and p95 over 200 writes (60 with --quick).
+ * of their own); one write at a time, p50 and p95 over 200 writes (60 with --quick).
  */
 export async function benchPropagation(options: { quick: boolean }): Promise<BenchRow[]> {
   const writes = options.quick ? 60 : 200;
   const server = await startSeededOutpost(SITE_DATASET);
   const others = await startProcess('bench/stream-subscribers.ts', { BENCH_URL: server.url, BENCH_COOKIE: server.cookie, BENCH_STREAMS: String(OTHER_SUBSCRIBERS) }, /connected to (http:\/\/\S+)/);
-  const [a, b] = [await liveClient(server), await liveClient(server)];
+  const [a, b] = [await startLiveClient(server, 'bench-propagation'), await startLiveClient(server, 'bench-propagation')];
   try {
     const devices = await a.db.devices.find({ sort: [{ id: 'asc' }], limit: writes + WARM_UP_WRITES }).exec();
     const latencies: number[] = [];
@@ -50,22 +41,10 @@ export async function benchPropagation(options: { quick: boolean }): Promise<Ben
       { metric: `${label}, p95`, unit: 'ms', outpost: round(p95), better: 'lower', budget: `p95 < ${BUDGET_P95_MS} ms`, pass: p95 < BUDGET_P95_MS },
     ];
   } finally {
-    for (const client of [a, b]) {
-      await client.sync.stop();
-      await client.db.remove();
-    }
+    for (const client of [a, b]) await client.close();
     await others.stop();
     await server.stop();
   }
-}
-
-let names = 0;
-
-async function liveClient(server: SeededOutpost): Promise<LiveClient> {
-  const db = await createOutpostDatabase({ name: `bench-propagation-${++names}`, storage: getRxStorageMemory(), collections: PEER_COLLECTIONS });
-  const sync = startSync({ db, baseUrl: server.url, fetch: server.fetch, collections: PEER_COLLECTIONS });
-  await sync.awaitInSync();
-  return { db, sync };
 }
 
 async function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {

@@ -21,7 +21,13 @@ interface PouchReplicationOptions {
   retry?: boolean;
 }
 
+interface PouchChanges {
+  on(event: 'change', listener: (change: { id: string; doc?: Record<string, unknown> }) => void): PouchChanges;
+  cancel(): void;
+}
+
 interface PouchDatabase {
+  changes(options: { since: 'now'; live: true; include_docs: true }): PouchChanges;
   bulkDocs(documents: readonly object[]): Promise<PouchBulkResult[]>;
   allDocs(options: { include_docs: true; skip?: number; limit?: number; keys?: readonly string[] }): Promise<PouchAllDocs>;
   info(): Promise<{ doc_count: number; update_seq: number | string }>;
