@@ -11,6 +11,8 @@ export const SITE_DATASET: BenchDatasetSize = { devices: 10_000, runbooks: 1000,
  * of 100 about three times slower).
  */
 export const PEER_BATCH_SIZE = 500;
+/** PouchDB's own default batch_size, as an application that does not tune it replicates. */
+export const PEER_DEFAULT_BATCH_SIZE = 100;
 export const INITIAL_SYNC_GOAL = 5;
 
 export const datasetLabel = (size: BenchDatasetSize) => `${size.devices / 1000}k devices + ${size.runbooks / 1000}k runbooks + ${size.risks / 1000}k risks`;
@@ -29,22 +31,39 @@ export async function benchInitialSyncNode(options: { quick: boolean }): Promise
       {
         outpost: () => outpostFirstSync(outpost, PEER_COLLECTIONS, total(SITE_DATASET)),
         pouch: () => pouchFirstSync(pouch.url, PEER_COLLECTIONS, total(SITE_DATASET), PEER_BATCH_SIZE),
+        pouchDefaults: () => pouchFirstSync(pouch.url, PEER_COLLECTIONS, total(SITE_DATASET), PEER_DEFAULT_BATCH_SIZE),
       },
       { runs: options.quick ? 3 : 7, warmUps: 1 },
     );
-    const row: BenchRow = {
-      metric: `initial sync, ${datasetLabel(SITE_DATASET)}, Node (RxDB memory storage)`,
-      unit: 'ms',
-      outpost: Math.round(median(samples.outpost)),
-      peer: Math.round(median(samples.pouch)),
-      peerName: 'PouchDB ← express-pouchdb (memory)',
-      better: 'lower',
-      budget: `≥ ${INITIAL_SYNC_GOAL}× faster`,
-      runs: samples.outpost.map(Math.round),
-    };
-    return [{ ...row, pass: (speedUp(row) ?? 0) >= INITIAL_SYNC_GOAL }];
+    return againstPouch(`initial sync, ${datasetLabel(SITE_DATASET)}, Node (RxDB memory storage)`, 'PouchDB ← express-pouchdb (memory)', samples);
   } finally {
     await outpost.stop();
     await pouch.stop();
   }
 }
+
+/**
+ * The first-sync rows against PouchDB: tuned to its fastest batch size (the goal's row of
+ * record), and as it replicates out of the box.
+ */
+export function againstPouch(metric: string, peerName: string, samples: { outpost: number[]; pouch: number[]; pouchDefaults: number[] }): BenchRow[] {
+  const row = (peer: number[], name: string): BenchRow => {
+    const measured: BenchRow = {
+      metric,
+      unit: 'ms',
+      outpost: Math.round(median(samples.outpost)),
+      peer: Math.round(median(peer)),
+      peerName: name,
+      better: 'lower',
+      budget: `≥ ${INITIAL_SYNC_GOAL}× faster`,
+      runs: samples.outpost.map(Math.round),
+      peerRuns: peer.map(Math.round),
+    };
+    return { ...measured, pass: (speedUp(measured) ?? 0) >= INITIAL_SYNC_GOAL };
+  };
+  return [
+    row(samples.pouch, `${peerName}, batch_size ${PEER_BATCH_SIZE}`),
+    { ...row(samples.pouchDefaults, `${peerName}, default batch_size ${PEER_DEFAULT_BATCH_SIZE}`), metric: `${metric}, PouchDB untuned` },
+  ];
+}
+

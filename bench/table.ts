@@ -19,6 +19,8 @@ export interface BenchRow {
   pass?: boolean;
   /** Raw figures of each run, for the JSON record. */
   runs?: number[];
+  /** The peer's figures of each run. */
+  peerRuns?: number[];
 }
 
 /** Peer ÷ Outpost for times, Outpost ÷ peer for throughputs: above 1 means Outpost is faster. */
