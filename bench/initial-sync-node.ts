@@ -66,4 +66,3 @@ export function againstPouch(metric: string, peerName: string, samples: { outpos
     { ...row(samples.pouchDefaults, `${peerName}, default batch_size ${PEER_DEFAULT_BATCH_SIZE}`), metric: `${metric}, PouchDB untuned` },
   ];
 }
-
