@@ -45,7 +45,10 @@ export async function bulkCatchUp<T extends { id: string }>(options: BulkCatchUp
   let inFlight = new AbortController();
   const request = (checkpoint: Checkpoint | undefined, limit: number) => {
     inFlight = new AbortController();
-    return options.pullPage(checkpoint, limit, inFlight.signal);
+    const page = options.pullPage(checkpoint, limit, inFlight.signal);
+    // Awaited by the loop, unless a stop ends the loop first: then its abort must not go unhandled.
+    page.catch(() => undefined);
+    return page;
   };
   const stopPrefetch = () => inFlight.abort();
   options.signal.addEventListener('abort', stopPrefetch);
@@ -58,7 +61,6 @@ export async function bulkCatchUp<T extends { id: string }>(options: BulkCatchUp
       const reached = stackCheckpoints<Checkpoint>([checkpoint, page.checkpoint]);
       // The next page downloads while this one is written.
       next = page.remaining > 0 && page.documents.length > 0 ? request(reached, options.pageSize) : undefined;
-      next?.catch(() => undefined);
       if (page.documents.length > 0) {
         const isAllStored = await storePristine(collection, meta, page.documents, replication);
         if (!isAllStored) return 'handed-over';
