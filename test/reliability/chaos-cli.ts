@@ -29,8 +29,8 @@ try {
   });
   console.log(describeChaos(result));
   const { lost, unexpected, missingAfterSync } = result.report;
-  if (lost.length + unexpected.length + missingAfterSync.length > 0) {
-    console.error(`FAILED (seed ${seed}): lost ${lost.join(' ')}; unexpected ${unexpected.join(' ')}; missing after sync ${missingAfterSync.join(' ')}`);
+  if (lost.length + unexpected.length + missingAfterSync.length + result.unhandled.length > 0) {
+    console.error(`FAILED (seed ${seed}): lost ${lost.join(' ')}; unexpected ${unexpected.join(' ')}; missing after sync ${missingAfterSync.join(' ')}; unhandled ${result.unhandled.join('\n')}`);
     process.exitCode = 1;
   }
 } catch (error) {

@@ -15,10 +15,10 @@ describe.skipIf(TEST_STORE_ENGINE === 'postgres')('model-based sync (fast-check 
   let world: ChaosWorld;
 
   beforeAll(async () => {
-    world = await ChaosWorld.create({ clients: CLIENTS, random: new Random(SEED, 'model') });
+    world = await ChaosWorld.create({ clients: CLIENTS, users: 2, random: new Random(SEED, 'model') });
     // Cheap faults on every request: late answers, duplicated pushes, answers cut after commit.
     world.proxy.rates = { ...NO_FAULTS, delay: 0.2, maxDelayMs: 200, duplicate: 0.1, cutAfterCommit: 0.1 };
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await world?.dispose();
@@ -33,16 +33,17 @@ describe.skipIf(TEST_STORE_ENGINE === 'postgres')('model-based sync (fast-check 
         await fc.asyncModelRun(() => ({ model, real: world }), commands);
         // Every run ends healed: all replicas equal, and the whole history still adds up.
         await world.heal();
-        await world.converge(30_000);
+        await world.converge(120_000);
         const report = world.ledger.report(await presentValues(world));
         expect(report.lost).toEqual([]);
         expect(report.unexpected).toEqual([]);
         expect(report.missingAfterSync).toEqual([]);
+        expect(world.unhandled).toEqual([]);
         world.proxy.rates = { ...NO_FAULTS, delay: 0.2, maxDelayMs: 200, duplicate: 0.1, cutAfterCommit: 0.1 };
       }),
       // The system is shared between runs, so a shrunk replay would start from another state: stop at the first failure.
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
     console.log(`model-based: seed ${SEED}, ${runs} runs, ${world.ledger.written.size} values written, ${world.server.kills} SIGKILLs survived`);
-  }, 240_000);
+  }, 600_000);
 });

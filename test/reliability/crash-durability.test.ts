@@ -38,7 +38,7 @@ describe('crash durability: SIGKILL of the server process mid-write', () => {
       const pusher = new BulkPusher({ url: server.url, fetch: admin.fetch, orgId, siteId }, 100);
       const pushing = pusher.run(4);
       // Killed once several batches are in, with others on the wire.
-      await waitFor(() => pusher.acknowledged().length >= 3 + kill, 30_000, 'bulk pushes to be acknowledged');
+      await waitFor(() => pusher.acknowledged().length >= 3 + kill, 120_000, 'bulk pushes to be acknowledged');
       await server.kill();
       await pushing;
       batches.push(...pusher.batches);
@@ -81,7 +81,7 @@ describe('crash durability: SIGKILL of the server process mid-write', () => {
         }
       });
       const acknowledgedBefore = agents.reduce((n, a) => n + a.acknowledged.size, 0);
-      await waitFor(() => agents.reduce((n, a) => n + a.acknowledged.size, 0) >= acknowledgedBefore + 40, 30_000, 'agent records to be acknowledged');
+      await waitFor(() => agents.reduce((n, a) => n + a.acknowledged.size, 0) >= acknowledgedBefore + 40, 120_000, 'agent records to be acknowledged');
       await server.kill();
       await Promise.all(delivering);
       await server.launch();

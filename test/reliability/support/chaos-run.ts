@@ -33,6 +33,8 @@ export interface ChaosResult {
   documents: number;
   conflictRecords: number;
   report: SetReport;
+  /** Rejections no client code handled. */
+  unhandled: string[];
   durationMs: number;
 }
 
@@ -106,6 +108,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       documents,
       conflictRecords,
       report: world.ledger.report(present),
+      unhandled: [...world.unhandled],
       durationMs: Date.now() - started,
     };
   } finally {
@@ -166,7 +169,7 @@ export function describeChaos(result: ChaosResult): string {
     `server SIGKILLed and restarted ${result.kills} times; ${(result.durationMs / 1000).toFixed(1)} s`,
     `faults: ${Object.entries(result.faults).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `pushes: ${result.pushes.accepted} rows accepted, ${result.pushes.conflicts} conflicts answered, ${result.pushes.rejected.length} refused${result.pushes.rejected.length ? ` (${result.pushes.rejected.slice(0, 5).join('; ')})` : ''}`,
-    `end state: ${result.documents} live documents, ${result.conflictRecords} conflict records, every replica identical to the server`,
+    `end state: ${result.documents} live documents, ${result.conflictRecords} conflict records, every replica identical to the server; ${result.unhandled.length} unhandled rejections in clients`,
     `set workload: ${report.attempted} written, ${report.acknowledged} acknowledged, ${report.ok} ok, ${report.replaced} replaced by a writer that saw them, ` +
       `${report.lost.length} lost, ${report.unexpected.length} unexpected, ${report.indeterminate} indeterminate (${report.recovered} recovered), ${report.missingAfterSync.length} missing after sync`,
   ].join('\n');

@@ -11,8 +11,14 @@ import { WriteLedger } from './set-accounting.ts';
 
 export interface ChaosWorldOptions {
   clients: number;
+  /** Distinct accounts the clients sign in as (default: up to 4); each costs an argon2 hash. */
+  users?: number;
   random: Random;
-  /** Deadline of one client request: a half-open connection is given up after this. */
+  /**
+   * Deadline of one client request: a half-open connection is given up after this. Long enough
+   * for a loaded server (20 clients pulling at once on two shared cores): a deadline shorter
+   * than the answer time retries forever.
+   */
   requestTimeoutMs?: number;
 }
 
@@ -33,6 +39,8 @@ interface User {
 export class ChaosWorld {
   readonly ledger = new WriteLedger();
   readonly pushes = { accepted: 0, conflicts: 0, rejected: [] as string[] };
+  /** Rejections in a client that nobody handled (each a client bug). */
+  readonly unhandled: string[] = [];
   #remote: RemoteClients | undefined;
 
   private constructor(
@@ -59,7 +67,7 @@ export class ChaosWorld {
       const site = makeSite(orgId, { id: options.random.uuid(Date.UTC(2026, 0, 1)) });
       await expectOk(admin.fetch(`${server.url}/api/sync/sites/push`, json([{ newDocumentState: { ...site, _deleted: false } }])));
       world = new ChaosWorld(server, await FaultProxy.start(server.url, options.random.fork('proxy')), orgId, site.id, admin.fetch);
-      const users = await world.#createUsers(Math.min(options.clients, 4), me.user.id);
+      const users = await world.#createUsers(Math.min(options.clients, options.users ?? 4), me.user.id);
       const clients = await Promise.all(
         Array.from({ length: options.clients }, async (_, index) => {
           const user = users[index % users.length] as User;
@@ -67,7 +75,7 @@ export class ChaosWorld {
         }),
       );
       const created = world;
-      created.#remote = await startRemoteClients(created.proxy.url, options.requestTimeoutMs ?? 3000, clients, (message) => created.#acknowledge(message));
+      created.#remote = await startRemoteClients(created.proxy.url, options.requestTimeoutMs ?? 10_000, clients, (message) => created.#acknowledge(message), (text) => created.unhandled.push(text));
       return world;
     } catch (error) {
       if (world) await world.dispose();

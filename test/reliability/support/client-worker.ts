@@ -18,15 +18,29 @@ function acknowledge(outcome: PushOutcome): void {
   send({ type: 'acknowledged', collection: outcome.collection, values, accepted: outcome.accepted.length, conflicts: outcome.conflicts, rejected: outcome.rejected });
 }
 
+// A promise rejected with nobody waiting would end this thread and every client in it: report it.
+process.on('unhandledRejection', (reason) => {
+  send({ type: 'unhandled', text: reason instanceof Error ? (reason.stack ?? reason.message).slice(0, 1000) : JSON.stringify(reason) });
+});
+
 const clients = new Map<number, { client: TestClient; author: Author }>();
 const recentErrors = new Map<number, string[]>();
+
+/** RxDB wraps what the handler threw (RC_PUSH, RC_PULL): the cause is inside. */
+function describeError(error: unknown): string {
+  const causes = (error as { parameters?: { errors?: unknown[] } }).parameters?.errors;
+  const cause = causes?.[causes.length - 1] ?? error;
+  const status = (cause as { status?: unknown }).status;
+  const message = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return `${status === undefined ? '' : `HTTP ${String(status)} `}${message}`.slice(0, 300);
+}
 
 /** Keeps the last replication errors of a client's current sync engine. */
 function watchErrors(index: number, client: TestClient): void {
   for (const [name, replication] of client.sync.replications) {
     replication.error$.subscribe((error) => {
       const list = recentErrors.get(index) ?? [];
-      list.push(`${name}: ${String(error.message ?? error).slice(0, 300)}`);
+      list.push(`${name}: ${describeError(error)}`);
       recentErrors.set(index, list.slice(-5));
     });
   }

@@ -87,7 +87,7 @@ class Sync implements Command {
   async run(model: SyncModel, world: ChaosWorld): Promise<void> {
     const online = world.clients.filter((client) => model.isOnline[client.index]);
     for (const client of online) await client.resync();
-    await world.converge(30_000, online);
+    await world.converge(120_000, online);
     const present = await presentValues(world);
     const report = world.ledger.report(present);
     if (report.lost.length > 0 || report.unexpected.length > 0) {

@@ -20,7 +20,7 @@ class ClientWorker {
     this.#worker = worker;
   }
 
-  static async start(setup: WorkerSetup, onAcknowledged: (message: Acknowledged) => void): Promise<ClientWorker> {
+  static async start(setup: WorkerSetup, onAcknowledged: (message: Acknowledged) => void, onUnhandled: (text: string) => void): Promise<ClientWorker> {
     const worker = new Worker(BOOT, { eval: true, workerData: setup });
     const client = new ClientWorker(worker);
     await new Promise<void>((resolve, reject) => {
@@ -28,6 +28,7 @@ class ClientWorker {
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'ready') resolve();
         else if (message.type === 'acknowledged') onAcknowledged(message);
+        else if (message.type === 'unhandled') onUnhandled(message.text);
         else client.#settle(message);
       });
     });
@@ -119,10 +120,11 @@ export async function startRemoteClients(
   requestTimeoutMs: number,
   clients: WorkerSetup['clients'],
   onAcknowledged: (message: Acknowledged) => void,
+  onUnhandled: (text: string) => void,
 ): Promise<RemoteClients> {
   const groups: WorkerSetup['clients'][] = [];
   for (let i = 0; i < clients.length; i += CLIENTS_PER_WORKER) groups.push(clients.slice(i, i + CLIENTS_PER_WORKER));
-  const workers = await Promise.all(groups.map((group) => ClientWorker.start({ proxyUrl, requestTimeoutMs, clients: group }, onAcknowledged)));
+  const workers = await Promise.all(groups.map((group) => ClientWorker.start({ proxyUrl, requestTimeoutMs, clients: group }, onAcknowledged, onUnhandled)));
   return {
     clients: groups.flatMap((group, w) => group.map(({ author }) => new RemoteClient(author.index, workers[w] as ClientWorker))),
     close: async () => {

@@ -27,4 +27,6 @@ export type FromWorker =
   | { type: 'reply'; id: number; result: unknown }
   | { type: 'failure'; id: number; message: string }
   /** A push the server answered: the workload values of the rows it accepted. */
+  /** A promise in a client rejected with nobody waiting: a bug in the client, reported, not fatal to the thread. */
+  | { type: 'unhandled'; text: string }
   | { type: 'acknowledged'; collection: string; values: string[]; accepted: number; conflicts: number; rejected: { collection: string; id: string; reason: string }[] };
