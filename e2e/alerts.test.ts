@@ -1,34 +1,21 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, test } from 'vitest';
 import type { Alert } from '../shared/schema/alert.ts';
 import type { Incident } from '../shared/schema/incident.ts';
 import { seriousAccessibilityViolations } from './support/accessibility.ts';
-import { startAppServer, type AppServer } from './support/app-server.ts';
-import { DESKTOP, PHONE, launchBrowser, newUserContext, screenshot, signInAs, waitForSync } from './support/browser.ts';
+import { DESKTOP, PHONE, screenshot, waitForSync, signedInPage } from './support/browser.ts';
 import { documentsOnServer } from './support/server-documents.ts';
+import { appSuite } from './support/suite.ts';
 
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = appSuite();
 
 test('a technician acknowledges and resolves an alert and opens an incident from another', async () => {
-  const context = await newUserContext(browser, PHONE);
-  const page = await context.newPage();
-  await signInAs(page, server.url, 'technician@northwind.example');
-  await waitForSync(page);
-  const me = ((await (await context.request.get(`${server.url}/api/auth/me`)).json()) as { user: { id: string } }).user.id;
+  const { context, page } = await signedInPage(suite.browser, suite.server.url, 'technician@northwind.example', PHONE);
+  const me = ((await (await context.request.get(`${suite.server.url}/api/auth/me`)).json()) as { user: { id: string } }).user.id;
 
-  await page.goto(`${server.url}/alerts`);
+  await page.goto(`${suite.server.url}/alerts`);
   const items = page.getByTestId('alert-item');
   await items.first().waitFor();
-  const openOnServer = (await documentsOnServer<Alert>(context, server.url, 'alerts')).filter((a) => a.status === 'open');
+  const openOnServer = (await documentsOnServer<Alert>(context, suite.server.url, 'alerts')).filter((a) => a.status === 'open');
   await expect.poll(() => items.count()).toBe(openOnServer.length);
   expect(openOnServer.length).toBeGreaterThanOrEqual(2);
   await screenshot(page, 'alerts-phone');
@@ -59,17 +46,17 @@ test('a technician acknowledges and resolves an alert and opens an incident from
   const incidentId = page.url().split('/').at(-1);
 
   await waitForSync(page);
-  const alerts = await documentsOnServer<Alert>(context, server.url, 'alerts');
+  const alerts = await documentsOnServer<Alert>(context, suite.server.url, 'alerts');
   const handled = alerts.find((a) => a.message === message);
   expect(handled).toMatchObject({ status: 'resolved', acknowledgedBy: me, resolvedBy: me });
   expect(handled?.acknowledgedAt).toBeDefined();
   expect(handled?.resolvedAt).toBeDefined();
   const escalated = alerts.find((a) => a.message === secondMessage);
   expect(escalated?.incidentId).toBe(incidentId);
-  const incident = (await documentsOnServer<Incident>(context, server.url, 'incidents')).find((i) => i.id === incidentId);
+  const incident = (await documentsOnServer<Incident>(context, suite.server.url, 'incidents')).find((i) => i.id === incidentId);
   expect(incident).toMatchObject({ status: 'triage', openedBy: me, siteId: escalated?.siteId, deviceIds: [escalated?.deviceId], alertIds: [escalated?.id] });
 
-  await page.goto(`${server.url}/alerts?status=all`);
+  await page.goto(`${suite.server.url}/alerts?status=all`);
   await items.first().waitFor();
   await page.setViewportSize(DESKTOP);
   await screenshot(page, 'alerts-desktop');
@@ -78,14 +65,11 @@ test('a technician acknowledges and resolves an alert and opens an incident from
 });
 
 test('staff acknowledge alerts but leave resolving to technicians', async () => {
-  const context = await newUserContext(browser, PHONE);
-  const page = await context.newPage();
-  await signInAs(page, server.url, 'staff@northwind.example');
-  await waitForSync(page);
-  await page.goto(`${server.url}/alerts?status=all`);
+  const { context, page } = await signedInPage(suite.browser, suite.server.url, 'staff@northwind.example', PHONE);
+  await page.goto(`${suite.server.url}/alerts?status=all`);
   const items = page.getByTestId('alert-item');
   await items.first().waitFor();
-  const staffAlerts = await documentsOnServer<Alert>(context, server.url, 'alerts');
+  const staffAlerts = await documentsOnServer<Alert>(context, suite.server.url, 'alerts');
   await expect.poll(() => items.count()).toBe(staffAlerts.length);
   const open = staffAlerts.filter((a) => a.status === 'open').length;
   await expect(page.getByRole('button', { name: 'Acknowledge' }).count()).resolves.toBe(open);

@@ -5,7 +5,7 @@ import type { Device } from '../shared/schema/device.ts';
 import type { Incident } from '../shared/schema/incident.ts';
 import type { Risk } from '../shared/schema/risk.ts';
 import { seriousAccessibilityViolations } from './support/accessibility.ts';
-import { DESKTOP, PHONE, goOffline, newUserContext, screenshot, signInAs, waitForServiceWorker, waitForSync } from './support/browser.ts';
+import { DESKTOP, PHONE, goOffline, screenshot, waitForServiceWorker, signedInPage } from './support/browser.ts';
 import { documentsOnServer } from './support/server-documents.ts';
 import { appSuite } from './support/suite.ts';
 
@@ -14,10 +14,7 @@ const suite = appSuite();
 const text = async (page: Page, testId: string) => (await page.getByTestId(testId).textContent())?.trim();
 
 test("a manager's dashboard shows the fleet, alerts, incidents and risks as the server holds them, also offline", async () => {
-  const context = await newUserContext(suite.browser, DESKTOP);
-  const page = await context.newPage();
-  await signInAs(page, suite.server.url, 'manager@northwind.example');
-  await waitForSync(page);
+  const { context, page } = await signedInPage(suite.browser, suite.server.url, 'manager@northwind.example', DESKTOP);
   const [alerts, devices, incidents, risks] = await Promise.all([
     documentsOnServer<Alert>(context, suite.server.url, 'alerts'),
     documentsOnServer<Device>(context, suite.server.url, 'devices'),
@@ -76,10 +73,7 @@ test("a manager's dashboard shows the fleet, alerts, incidents and risks as the 
 });
 
 test('a staff member sees their site on the dashboard and no risk widgets', async () => {
-  const context = await newUserContext(suite.browser, PHONE);
-  const page = await context.newPage();
-  await signInAs(page, suite.server.url, 'staff@northwind.example');
-  await waitForSync(page);
+  const { context, page } = await signedInPage(suite.browser, suite.server.url, 'staff@northwind.example', PHONE);
   const openAlerts = (await documentsOnServer<Alert>(context, suite.server.url, 'alerts')).filter((a) => a.status === 'open');
   await page.goto(suite.server.url);
   await expect.poll(() => text(page, 'open-alert-count')).toBe(`${openAlerts.length}not acknowledged`);

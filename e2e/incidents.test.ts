@@ -1,31 +1,19 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Incident } from '../shared/schema/incident.ts';
 import type { TimelineEntry } from '../shared/schema/timeline.ts';
 import { seriousAccessibilityViolations } from './support/accessibility.ts';
-import { startAppServer, type AppServer } from './support/app-server.ts';
-import { DESKTOP, PHONE, launchBrowser, newUserContext, screenshot, signInAs, waitForSync } from './support/browser.ts';
+import { DESKTOP, PHONE, screenshot, waitForSync, signedInPage } from './support/browser.ts';
 import { documentsOnServer } from './support/server-documents.ts';
+import { appSuite } from './support/suite.ts';
 
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = appSuite();
 
 const timelineEntry = (page: Page, text: string | RegExp) => page.getByTestId('timeline-entry').filter({ hasText: text });
 
 test('a technician reports an incident, works it through to resolved and keeps a timeline', async () => {
-  const context = await newUserContext(browser, PHONE);
-  const page = await context.newPage();
-  await signInAs(page, server.url, 'technician@northwind.example');
-  await waitForSync(page);
-  await page.goto(`${server.url}/incidents?status=all`);
+  const { context, page } = await signedInPage(suite.browser, suite.server.url, 'technician@northwind.example', PHONE);
+  await page.goto(`${suite.server.url}/incidents?status=all`);
   await page.getByTestId('incident-item').first().waitFor();
   await screenshot(page, 'incidents-phone');
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -83,19 +71,19 @@ test('a technician reports an incident, works it through to resolved and keeps a
   await page.getByTestId('time-to-resolve').filter({ hasText: /^resolved in/ }).waitFor();
 
   await waitForSync(page);
-  const incident = (await documentsOnServer<Incident>(context, server.url, 'incidents')).find((i) => i.id === incidentId);
+  const incident = (await documentsOnServer<Incident>(context, suite.server.url, 'incidents')).find((i) => i.id === incidentId);
   expect(incident).toMatchObject({ title, status: 'resolved', severity: 'sev1' });
   expect(incident?.acknowledgedAt).toBeDefined();
   expect(incident?.resolvedAt).toBeDefined();
   expect(incident?.deviceIds).toHaveLength(1);
-  const timeline = (await documentsOnServer<TimelineEntry>(context, server.url, 'timeline')).filter((e) => e.incidentId === incidentId);
+  const timeline = (await documentsOnServer<TimelineEntry>(context, suite.server.url, 'timeline')).filter((e) => e.incidentId === incidentId);
   expect(timeline.map((e) => e.kind).sort()).toEqual(['link', 'note', 'severity', 'status', 'status', 'status', 'status']);
 
   await page.setViewportSize(DESKTOP);
   await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, 'incident-detail-desktop');
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  await page.goto(`${server.url}/incidents?status=all`);
+  await page.goto(`${suite.server.url}/incidents?status=all`);
   await page.getByTestId('incident-item').filter({ hasText: title }).waitFor();
   await screenshot(page, 'incidents-desktop');
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -103,11 +91,8 @@ test('a technician reports an incident, works it through to resolved and keeps a
 });
 
 test('staff report an incident and add notes, but leave status and links to technicians', async () => {
-  const context = await newUserContext(browser, PHONE);
-  const page = await context.newPage();
-  await signInAs(page, server.url, 'staff@northwind.example');
-  await waitForSync(page);
-  await page.goto(`${server.url}/incidents/new`);
+  const { context, page } = await signedInPage(suite.browser, suite.server.url, 'staff@northwind.example', PHONE);
+  await page.goto(`${suite.server.url}/incidents/new`);
   await page.getByLabel('What is wrong').fill('Receipt printer at lane 2 prints blank');
   // Staff cover one site: it is chosen for them.
   await expect.poll(() => page.getByLabel('Site').inputValue()).not.toBe('');

@@ -5,7 +5,7 @@ import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { seriousAccessibilityViolations } from './support/accessibility.ts';
-import { DESKTOP, PHONE, newUserContext, screenshot, signInAs, waitForSync } from './support/browser.ts';
+import { DESKTOP, PHONE, screenshot, waitForSync, signedInPage } from './support/browser.ts';
 import { appSuite } from './support/suite.ts';
 
 const suite = appSuite();
@@ -13,10 +13,7 @@ const suite = appSuite();
 const TITLE = 'Flood risk in the Harbour Street server closet';
 
 async function signedInManager(viewport: { width: number; height: number } = DESKTOP): Promise<Page> {
-  const context = await newUserContext(suite.browser, viewport);
-  const page = await context.newPage();
-  await signInAs(page, suite.server.url, 'manager@northwind.example');
-  await waitForSync(page);
+  const { context, page } = await signedInPage(suite.browser, suite.server.url, 'manager@northwind.example', viewport);
   return page;
 }
 

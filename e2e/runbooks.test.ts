@@ -1,37 +1,22 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
 import { appliesToDevice } from '../shared/runbook/applies-to.ts';
 import type { Device } from '../shared/schema/device.ts';
 import type { Run } from '../shared/schema/run.ts';
 import type { Runbook } from '../shared/schema/runbook.ts';
 import type { RunbookVersion } from '../shared/schema/runbook-version.ts';
 import { seriousAccessibilityViolations } from './support/accessibility.ts';
-import { startAppServer, type AppServer } from './support/app-server.ts';
-import { DESKTOP, PHONE, goOffline, goOnline, launchBrowser, newUserContext, screenshot, signInAs, waitForServiceWorker, waitForSync } from './support/browser.ts';
+import { DESKTOP, PHONE, goOffline, goOnline, screenshot, waitForServiceWorker, waitForSync, signedInPage } from './support/browser.ts';
 import { documentsOnServer } from './support/server-documents.ts';
+import { appSuite } from './support/suite.ts';
 
-let server: AppServer;
-let browser: Browser;
+const suite = appSuite();
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function signedIn(email: string, viewport: { width: number; height: number } = PHONE): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await newUserContext(browser, viewport);
-  const page = await context.newPage();
-  await signInAs(page, server.url, email);
-  await waitForSync(page);
-  return { context, page };
-}
+const signedIn = (email: string, viewport: { width: number; height: number } = PHONE) => signedInPage(suite.browser, suite.server.url, email, viewport);
 
 /** An approved runbook of four steps or more and a device it is written for. */
 async function runbookAndDevice(context: BrowserContext): Promise<{ runbook: Runbook; device: Device }> {
-  const [runbooks, devices] = await Promise.all([documentsOnServer<Runbook>(context, server.url, 'runbooks'), documentsOnServer<Device>(context, server.url, 'devices')]);
+  const [runbooks, devices] = await Promise.all([documentsOnServer<Runbook>(context, suite.server.url, 'runbooks'), documentsOnServer<Device>(context, suite.server.url, 'devices')]);
   for (const runbook of runbooks.filter((r) => r.status === 'approved' && r.steps.length >= 4 && r.appliesTo.deviceKinds.length > 0)) {
     const device = devices.find((d) => appliesToDevice(runbook, d));
     if (device) return { runbook, device };
@@ -41,18 +26,18 @@ async function runbookAndDevice(context: BrowserContext): Promise<{ runbook: Run
 
 test('staff see only approved runbooks', async () => {
   const { context, page } = await signedIn('staff@northwind.example');
-  const runbooks = await documentsOnServer<Runbook>(context, server.url, 'runbooks');
+  const runbooks = await documentsOnServer<Runbook>(context, suite.server.url, 'runbooks');
   const approved = runbooks.filter((r) => r.status === 'approved');
   const unapproved = runbooks.find((r) => r.status !== 'approved');
   expect(approved.length).toBeGreaterThan(0);
-  await page.goto(`${server.url}/runbooks?status=draft`);
+  await page.goto(`${suite.server.url}/runbooks?status=draft`);
   const items = page.getByTestId('runbook-item');
   await expect.poll(() => items.count()).toBe(approved.length);
   await expect(items.filter({ hasNotText: 'Approved' }).count()).resolves.toBe(0);
   await expect(page.getByLabel('Status').count()).resolves.toBe(0);
   // Nor by address.
   if (!unapproved) throw new Error('the demo data has no unapproved runbook');
-  await page.goto(`${server.url}/runbooks/${unapproved.id}`);
+  await page.goto(`${suite.server.url}/runbooks/${unapproved.id}`);
   await page.getByRole('heading', { level: 1, name: 'Not approved yet' }).waitFor();
   await expect(page.getByRole('button', { name: 'Start run' }).count()).resolves.toBe(0);
   await context.close();
@@ -62,7 +47,7 @@ test('a technician runs a runbook on a device fully offline, and a manager sees 
   const technician = await signedIn('technician@northwind.example');
   const { page } = technician;
   const { runbook, device } = await runbookAndDevice(technician.context);
-  await page.goto(`${server.url}/runbooks`);
+  await page.goto(`${suite.server.url}/runbooks`);
   await page.getByTestId('runbook-item').first().waitFor();
   await screenshot(page, 'runbooks-phone');
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -70,12 +55,12 @@ test('a technician runs a runbook on a device fully offline, and a manager sees 
 
   // The manager watches the runbook's recent runs, online, and never reloads.
   const manager = await signedIn('manager@northwind.example', DESKTOP);
-  await manager.page.goto(`${server.url}/runbooks/${runbook.id}`);
+  await manager.page.goto(`${suite.server.url}/runbooks/${runbook.id}`);
   const recentRuns = manager.page.getByRole('region', { name: 'Recent runs' });
   await recentRuns.waitFor();
 
   await goOffline(technician.context);
-  await page.goto(`${server.url}/runbooks/${runbook.id}?deviceId=${device.id}`);
+  await page.goto(`${suite.server.url}/runbooks/${runbook.id}?deviceId=${device.id}`);
   await page.locator('.sync[data-state="offline"]').waitFor();
   await page.getByRole('heading', { level: 1, name: runbook.title }).waitFor();
   await expect.poll(() => page.getByLabel('Device', { exact: true }).inputValue()).toBe(device.id);
@@ -103,7 +88,7 @@ test('a technician runs a runbook on a device fully offline, and a manager sees 
   await page.getByRole('link', { name: '← ' + runbook.title }).click();
   await page.getByRole('link', { name: 'Runbooks', exact: true }).first().click();
   await page.getByRole('link', { name: `Resume ${runbook.title}` }).click();
-  await page.waitForURL(`${server.url}/runs/${runId}`);
+  await page.waitForURL(`${suite.server.url}/runs/${runId}`);
   await page.getByTestId('run-progress').filter({ hasText: `2 of ${runbook.steps.length} steps` }).waitFor();
 
   await step(2).getByRole('button', { name: 'Skip' }).click();
@@ -123,7 +108,7 @@ test('a technician runs a runbook on a device fully offline, and a manager sees 
 
   await goOnline(technician.context);
   await waitForSync(page);
-  const run = (await documentsOnServer<Run>(technician.context, server.url, 'runs')).find((r) => r.id === runId);
+  const run = (await documentsOnServer<Run>(technician.context, suite.server.url, 'runs')).find((r) => r.id === runId);
   expect(run).toMatchObject({ runbookId: runbook.id, runbookVersion: runbook.version, deviceId: device.id, siteId: device.siteId, outcome: 'failed' });
   expect(run?.finishedAt).toBeDefined();
   expect(run?.stepResults.map((r) => r.result)).toEqual(['done', 'failed', 'skipped', ...runbook.steps.slice(3).map(() => 'done')]);
@@ -142,20 +127,20 @@ test('a technician runs a runbook on a device fully offline, and a manager sees 
 
 test('a manager approves a draft runbook, freezing its version', async () => {
   const { context, page } = await signedIn('manager@northwind.example', DESKTOP);
-  const draft = (await documentsOnServer<Runbook>(context, server.url, 'runbooks')).find((r) => r.status === 'draft' || r.status === 'in_review');
+  const draft = (await documentsOnServer<Runbook>(context, suite.server.url, 'runbooks')).find((r) => r.status === 'draft' || r.status === 'in_review');
   if (!draft) throw new Error('the demo data has no runbook waiting for approval');
-  await page.goto(`${server.url}/runbooks`);
+  await page.goto(`${suite.server.url}/runbooks`);
   await page.getByTestId('runbook-item').first().waitFor();
   await screenshot(page, 'runbooks-desktop');
   expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  await page.goto(`${server.url}/runbooks/${draft.id}`);
+  await page.goto(`${suite.server.url}/runbooks/${draft.id}`);
   await page.getByRole('button', { name: 'Approve this runbook' }).click();
   await page.getByTestId('runbook-status').filter({ hasText: 'Approved' }).waitFor();
   await waitForSync(page);
-  const approved = (await documentsOnServer<Runbook>(context, server.url, 'runbooks')).find((r) => r.id === draft.id);
-  const me = ((await (await context.request.get(`${server.url}/api/auth/me`)).json()) as { user: { id: string } }).user.id;
+  const approved = (await documentsOnServer<Runbook>(context, suite.server.url, 'runbooks')).find((r) => r.id === draft.id);
+  const me = ((await (await context.request.get(`${suite.server.url}/api/auth/me`)).json()) as { user: { id: string } }).user.id;
   expect(approved).toMatchObject({ status: 'approved', approvedBy: me, version: draft.version });
-  const versions = (await documentsOnServer<RunbookVersion>(context, server.url, 'runbook_versions')).filter((v) => v.runbookId === draft.id);
+  const versions = (await documentsOnServer<RunbookVersion>(context, suite.server.url, 'runbook_versions')).filter((v) => v.runbookId === draft.id);
   expect(versions).toMatchObject([{ version: draft.version, approvedBy: me, steps: draft.steps }]);
   await context.close();
 });

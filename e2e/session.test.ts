@@ -1,53 +1,32 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { startAppServer, type AppServer } from './support/app-server.ts';
-import { launchBrowser, newUserContext, signInAs, waitForSync } from './support/browser.ts';
+import { expect, test } from 'vitest';
+import type { Device } from '../shared/schema/device.ts';
+import { newUserContext, signInAs, waitForSync, signedInPage } from './support/browser.ts';
+import { documentsOnServer } from './support/server-documents.ts';
+import { appSuite } from './support/suite.ts';
 
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = appSuite();
 
 interface Me {
   user: { memberships: { orgId: string; siteIds: string[] | null }[] };
 }
 
-/** Every device document the server would give an organization-wide reader. */
-async function devicesOnServer(context: BrowserContext, baseUrl: string): Promise<{ siteId: string; _deleted?: boolean }[]> {
-  const documents: { siteId: string; _deleted?: boolean }[] = [];
-  let checkpoint = '';
-  for (;;) {
-    const response = await context.request.get(`${baseUrl}/api/sync/devices/pull?limit=1000${checkpoint ? `&checkpoint=${encodeURIComponent(checkpoint)}` : ''}`);
-    const page = (await response.json()) as { documents: { siteId: string; _deleted?: boolean }[]; checkpoint: unknown; remaining: number };
-    documents.push(...page.documents.filter((d) => !d._deleted));
-    checkpoint = JSON.stringify(page.checkpoint);
-    if (page.remaining === 0) return documents;
-  }
-}
-
 test('a staff member sees only their site and no risks', async () => {
-  const admin = await newUserContext(browser);
-  await signInAs(await admin.newPage(), server.url, 'admin@northwind.example');
-  const allDevices = await devicesOnServer(admin, server.url);
+  const admin = await newUserContext(suite.browser);
+  await signInAs(await admin.newPage(), suite.server.url, 'admin@northwind.example');
+  const allDevices = await documentsOnServer<Device>(admin, suite.server.url, 'devices');
 
-  const staff = await newUserContext(browser);
+  const staff = await newUserContext(suite.browser);
   const page = await staff.newPage();
-  await signInAs(page, server.url, 'staff@northwind.example');
+  await signInAs(page, suite.server.url, 'staff@northwind.example');
   await waitForSync(page);
-  const me = (await (await staff.request.get(`${server.url}/api/auth/me`)).json()) as Me;
+  const me = (await (await staff.request.get(`${suite.server.url}/api/auth/me`)).json()) as Me;
   const siteIds = me.user.memberships[0]?.siteIds ?? [];
   expect(siteIds).toHaveLength(1);
   const expected = allDevices.filter((d) => siteIds.includes(d.siteId)).length;
   expect(expected).toBeGreaterThan(0);
   expect(expected).toBeLessThan(allDevices.length);
 
-  await page.goto(`${server.url}/fleet`);
+  await page.goto(`${suite.server.url}/fleet`);
   await expect.poll(() => page.getByTestId('device-count').textContent()).toMatch(new RegExp(`^${expected} devices?$`));
   await page.setViewportSize({ width: 1280, height: 800 });
   const navigation = page.getByRole('navigation', { name: 'Main', exact: true });
@@ -58,10 +37,7 @@ test('a staff member sees only their site and no risks', async () => {
 });
 
 test('signing out wipes the replica, the caches and the service worker from the device', async () => {
-  const context = await newUserContext(browser);
-  const page = await context.newPage();
-  await signInAs(page, server.url, 'technician@northwind.example');
-  await waitForSync(page);
+  const { context, page } = await signedInPage(suite.browser, suite.server.url, 'technician@northwind.example');
   const before = await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
     return { databases: (await indexedDB.databases()).map((d) => d.name ?? ''), caches: await caches.keys() };
@@ -82,6 +58,6 @@ test('signing out wipes the replica, the caches and the service worker from the 
   expect(after.caches).toEqual([]);
   expect(after.workers).toBe(0);
   // The session is over on the server too.
-  expect((await context.request.get(`${server.url}/api/auth/me`)).status()).toBe(401);
+  expect((await context.request.get(`${suite.server.url}/api/auth/me`)).status()).toBe(401);
   await context.close();
 });

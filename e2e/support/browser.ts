@@ -27,6 +27,15 @@ export async function signInAs(page: Page, baseUrl: string, email: string, passw
   await page.getByRole('navigation', { name: 'Main' }).or(page.getByRole('navigation', { name: 'Main (phone)' })).first().waitFor();
 }
 
+/** A fresh profile, signed in and synced: the usual start of a browser test. */
+export async function signedInPage(browser: Browser, baseUrl: string, email: string, viewport: { width: number; height: number } = PHONE): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await newUserContext(browser, viewport);
+  const page = await context.newPage();
+  await signInAs(page, baseUrl, email);
+  await waitForSync(page);
+  return { context, page };
+}
+
 /** Waits until the replica is in step with the server: online, nothing pending, synced. */
 export async function waitForSync(page: Page): Promise<void> {
   await page.locator('.sync[data-state="online"]').waitFor();
