@@ -3,7 +3,8 @@ import { CHAOS_RATES, describeChaos, runChaos } from './support/chaos-run.ts';
 /**
  * `npm run chaos`: the long run. 20 clients, 10,000 operations, 5 SIGKILLs of the server by
  * default; CHAOS_SEED replays a run (a random seed is drawn and printed otherwise), CHAOS_CLIENTS,
- * CHAOS_OPERATIONS and CHAOS_KILLS resize it, CHAOS_TRACE=1 logs every write. Exits non-zero
+ * CHAOS_OPERATIONS and CHAOS_KILLS resize it, CHAOS_RESTART_WEIGHT makes client restarts more
+ * frequent (default 2 against 80 for writes), CHAOS_TRACE=1 logs every write. Exits non-zero
  * when a write was lost, a value appeared from nowhere, or the replicas did not converge.
  */
 const number = (name: string, fallback: number) => {
@@ -26,10 +27,12 @@ try {
     convergeTimeoutMs: 180_000,
     log: (line) => console.log(line),
     trace: process.env['CHAOS_TRACE'] === '1',
+    restartWeight: number('CHAOS_RESTART_WEIGHT', 2),
   });
   console.log(describeChaos(result));
   const { lost, unexpected, missingAfterSync } = result.report;
-  if (lost.length + unexpected.length + missingAfterSync.length + result.unhandled.length > 0) {
+  if (result.divergence !== undefined) console.error(result.divergence);
+  if (lost.length + unexpected.length + missingAfterSync.length + result.unhandled.length > 0 || result.divergence !== undefined) {
     console.error(`FAILED (seed ${seed}): lost ${lost.join(' ')}; unexpected ${unexpected.join(' ')}; missing after sync ${missingAfterSync.join(' ')}; unhandled ${result.unhandled.join('\n')}`);
     process.exitCode = 1;
   }

@@ -19,6 +19,7 @@ describe.skipIf(TEST_STORE_ENGINE === 'postgres' || !isOptedIn)('chaos convergen
     expect(result.report.unexpected).toEqual([]);
     expect(result.report.missingAfterSync).toEqual([]);
     expect(result.unhandled).toEqual([]);
+    expect(result.divergence).toBeUndefined();
     expect(result.report.acknowledged).toBeGreaterThan(0);
     // The faults this test exists for really happened.
     expect(result.faults.cutAfterCommit + result.faults.duplicate).toBeGreaterThan(0);

@@ -167,9 +167,12 @@ export class ChaosWorld {
         if (only(server, local).length + only(local, server).length + changed.length === 0) continue;
         lines.push(`client ${client.index} ${collection}: missing ${only(server, local).join(' ')}; extra ${only(local, server).join(' ')}; different ${changed.join(' ')}`);
         for (const id of changed.slice(0, 2)) lines.push(`  server ${server.get(id)}\n  client ${local.get(id)}`);
-        lines.push(`  last replication errors: ${(await client.recentErrors()).join(' | ') || 'none'}`);
+        const isStorageRight = canonicalJson(await client.freshSnapshot(collection)) === canonicalJson(onServer.get(collection));
+        lines.push(`  a query never made before ${isStorageRight ? 'DOES return the server state: the cached query result is stale' : 'differs too: the stored replica is behind'}`);
+        lines.push(`  client state and last replication errors: ${(await client.recentErrors()).join(' | ')}`);
       }
     }
+    if (this.unhandled.length > 0) lines.push(`unhandled rejections in clients: ${this.unhandled.slice(0, 3).join('\n')}`);
     return lines.slice(0, 40).join('\n');
   }
 

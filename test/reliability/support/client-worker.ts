@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { withoutLocalFields } from '../../../shared/sync/document.ts';
 import { startTestClient, type TestClient } from '../../support/client.ts';
 import { applyWrite, SLOTS, WORKLOAD_COLLECTIONS, type Author, type WorkloadCollection } from './chaos-documents.ts';
 import { observePushes, type PushOutcome } from './push-observer.ts';
@@ -6,6 +7,9 @@ import { valuesIn } from './set-accounting.ts';
 import type { ClientCall, FromWorker, WorkerSetup } from './worker-protocol.ts';
 
 /** Hosts a few workload clients in this worker thread and runs the calls the run sends. */
+/** A collection queried with a selector of its own (RxDB caches one result per distinct query). */
+type FreshQueryable = { find(query: object): { exec(): Promise<{ toJSON(): Record<string, unknown> }[]> } };
+
 const port = parentPort;
 if (!port) throw new Error('client-worker.ts runs in a worker thread');
 const setup = workerData as WorkerSetup;
@@ -29,10 +33,10 @@ const recentErrors = new Map<number, string[]>();
 /** RxDB wraps what the handler threw (RC_PUSH, RC_PULL): the cause is inside. */
 function describeError(error: unknown): string {
   const causes = (error as { parameters?: { errors?: unknown[] } }).parameters?.errors;
-  const cause = causes?.[causes.length - 1] ?? error;
-  const status = (cause as { status?: unknown }).status;
-  const message = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-  return `${status === undefined ? '' : `HTTP ${String(status)} `}${message}`.slice(0, 300);
+  // RxDB hands the causes over as plain objects (name, message, status…), not Errors.
+  const cause = (causes?.[causes.length - 1] ?? error) as { name?: unknown; message?: unknown; status?: unknown };
+  const status = cause.status === undefined ? '' : `HTTP ${String(cause.status)} `;
+  return `${status}${String(cause.name ?? 'Error')}: ${String(cause.message ?? JSON.stringify(cause))}`.slice(0, 300);
 }
 
 /** Keeps the last replication errors of a client's current sync engine. */
@@ -79,8 +83,15 @@ async function run(call: ClientCall): Promise<unknown> {
     await client.reopen();
     return watchErrors(author.index, client);
   }
-  if (call.kind === 'errors') return recentErrors.get(author.index) ?? [];
+  if (call.kind === 'errors') {
+    const state = `${client.network.isOnline ? 'online' : 'OFFLINE'}, stream ${client.sync.stream?.isConnected ? 'connected' : 'NOT connected'}`;
+    return [state, ...(recentErrors.get(author.index) ?? [])];
+  }
   if (call.kind === 'resync') return client.sync.resync();
+  if (call.kind === 'fresh-snapshot') {
+    const documents = await (client.db.collections[call.collection] as unknown as FreshQueryable).find({ selector: { id: { $ne: `fresh-${Math.random()}` } } }).exec();
+    return documents.map((d) => withoutLocalFields(d.toJSON())).sort((a, b) => String(a['id']).localeCompare(String(b['id'])));
+  }
   return client.snapshot(call.collection);
 }
 

@@ -104,6 +104,11 @@ export class RemoteClient {
     return this.worker.call({ kind: 'errors', client: this.index });
   }
 
+  /** What the replica's storage holds, read through a query never made before. */
+  freshSnapshot(collection: WorkloadCollection): Promise<Record<string, unknown>[]> {
+    return this.worker.call({ kind: 'fresh-snapshot', client: this.index, collection });
+  }
+
   snapshot(collection: WorkloadCollection): Promise<Record<string, unknown>[]> {
     return this.worker.call({ kind: 'snapshot', client: this.index, collection });
   }

@@ -18,6 +18,8 @@ export type ClientCall =
   | { kind: 'reopen'; client: number }
   | { kind: 'resync'; client: number }
   | { kind: 'snapshot'; client: number; collection: WorkloadCollection }
+  /** The same, through a query never made before: what storage holds, past any cached query result. */
+  | { kind: 'fresh-snapshot'; client: number; collection: WorkloadCollection }
   /** The last replication errors of a client, newest last (for a run that did not converge). */
   | { kind: 'errors'; client: number }
   | { kind: 'close' };
