@@ -125,3 +125,22 @@ test('a technician runs a runbook on a device fully offline, and a manager sees 
   await Promise.all([technician.context.close(), manager.context.close()]);
 });
 
+test('a manager approves a draft runbook, freezing its version', async () => {
+  const { context, page } = await signedIn('manager@northwind.example', DESKTOP);
+  const draft = (await documentsOnServer<Runbook>(context, suite.server.url, 'runbooks')).find((r) => r.status === 'draft' || r.status === 'in_review');
+  if (!draft) throw new Error('the demo data has no runbook waiting for approval');
+  await page.goto(`${suite.server.url}/runbooks`);
+  await page.getByTestId('runbook-item').first().waitFor();
+  await screenshot(page, 'runbooks-desktop');
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  await page.goto(`${suite.server.url}/runbooks/${draft.id}`);
+  await page.getByRole('button', { name: 'Approve this runbook' }).click();
+  await page.getByTestId('runbook-status').filter({ hasText: 'Approved' }).waitFor();
+  await waitForSync(page);
+  const approved = (await documentsOnServer<Runbook>(context, suite.server.url, 'runbooks')).find((r) => r.id === draft.id);
+  const me = ((await (await context.request.get(`${suite.server.url}/api/auth/me`)).json()) as { user: { id: string } }).user.id;
+  expect(approved).toMatchObject({ status: 'approved', approvedBy: me, version: draft.version });
+  const versions = (await documentsOnServer<RunbookVersion>(context, suite.server.url, 'runbook_versions')).filter((v) => v.runbookId === draft.id);
+  expect(versions).toMatchObject([{ version: draft.version, approvedBy: me, steps: draft.steps }]);
+  await context.close();
+});

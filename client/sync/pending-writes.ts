@@ -11,6 +11,11 @@ export class PendingWrites {
   readonly #key: string;
   #entries: Record<string, string>;
   readonly #listeners = new Set<Listener>();
+  /**
+   * What the server already acknowledged, per document: a push can complete before the code
+   * that wrote the document gets to record it, and such a write must not stay "pending" forever.
+   */
+  readonly #acknowledged = new Map<string, string>();
 
   constructor(userId: string, private readonly storage: Storage = localStorage) {
     this.#key = `outpost.pending.${userId}`;
@@ -23,6 +28,8 @@ export class PendingWrites {
 
   /** Records that `id` was written locally with this `updatedAt`. */
   add(collection: CollectionName, id: string, updatedAt: string): void {
+    const acknowledged = this.#acknowledged.get(`${collection}/${id}`);
+    if (acknowledged !== undefined && acknowledged >= updatedAt) return;
     this.#entries = this.#read();
     this.#entries[`${collection}/${id}`] = updatedAt;
     this.#save();
@@ -34,6 +41,7 @@ export class PendingWrites {
     let changed = false;
     for (const document of documents) {
       const key = `${collection}/${document.id}`;
+      this.#remember(key, document.updatedAt ?? '');
       const written = this.#entries[key];
       if (written !== undefined && (document.updatedAt ?? '') >= written) {
         delete this.#entries[key];
@@ -41,6 +49,15 @@ export class PendingWrites {
       }
     }
     if (changed) this.#save();
+  }
+
+  #remember(key: string, updatedAt: string): void {
+    const previous = this.#acknowledged.get(key);
+    if (previous !== undefined && previous >= updatedAt) return;
+    this.#acknowledged.delete(key);
+    this.#acknowledged.set(key, updatedAt);
+    // Only the race right after a write matters: a short memory is enough.
+    if (this.#acknowledged.size > 2_000) this.#acknowledged.delete(this.#acknowledged.keys().next().value as string);
   }
 
   /** Another tab changed the list. */
