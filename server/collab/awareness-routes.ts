@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { pumpEvents } from '../http/event-pump.ts';
 import * as v from 'valibot';
 import { COLLECTIONS } from '../../shared/schema/collections.ts';
 import { Id } from '../../shared/schema/common.ts';
@@ -48,37 +49,14 @@ export function awarenessRoutes(store: Store, hub: AwarenessHub, options: Awaren
     if (options.shutdown?.aborted) throw new ApiError(503, 'server_draining', 'this server is shutting down: reconnect');
     const room = await authorizedRoom(store, c);
     c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, async (stream) => {
-      const queue: Uint8Array[] = [];
-      let wake: (() => void) | undefined;
-      let isClosed = false;
-      const close = () => {
-        isClosed = true;
-        wake?.();
-      };
-      const unsubscribe = hub.subscribe(room, (update) => {
-        queue.push(update);
-        wake?.();
-      });
-      stream.onAbort(close);
-      options.shutdown?.addEventListener('abort', close, { once: true });
-      const heartbeat = setInterval(() => void stream.write(': keep-alive\n\n').catch(() => undefined), options.heartbeatSeconds * 1000);
-      try {
-        while (!isClosed && !stream.aborted) {
-          const update = queue.shift();
-          if (update) {
-            await stream.writeSSE({ event: 'awareness', data: Buffer.from(update).toString('base64') });
-            continue;
-          }
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
-        }
-      } finally {
-        clearInterval(heartbeat);
-        options.shutdown?.removeEventListener('abort', close);
-        unsubscribe();
-      }
-    });
+    return streamSSE(c, (stream) =>
+      pumpEvents<Uint8Array>(stream, {
+        heartbeatSeconds: options.heartbeatSeconds,
+        shutdown: options.shutdown,
+        subscribe: (queue) => hub.subscribe(room, (update) => queue.push(update)),
+        toMessage: (update) => ({ event: 'awareness', data: Buffer.from(update).toString('base64') }),
+      }),
+    );
   });
 
   routes.post('/:collection/:id/awareness', async (c) => {

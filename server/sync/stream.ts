@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { pumpEvents } from '../http/event-pump.ts';
 import { COLLECTIONS } from '../../shared/schema/collections.ts';
 import { RESYNC, type StreamChange } from '../../shared/sync/protocol.ts';
 import type { Scope } from '../auth/principal.ts';
@@ -57,50 +58,34 @@ export function streamRoute(store: Store, options: StreamOptions) {
     const principal = c.get('principal');
     const sessionTokenHash = principal.sessionTokenHash;
     c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, async (stream) => {
-      const queue: string[] = [];
-      let isClosed = false;
-      let wake: (() => void) | undefined;
-      const close = () => {
-        isClosed = true;
-        wake?.();
-      };
-      const unsubscribe = store.onChange((batch) => {
-        const change = visibleChangeJson(readScope(principal, batch.collection), batch);
-        if (change === undefined) return;
-        queue.push(change);
-        wake?.();
-      });
-      const stopWatchingRevocations = options.sessions?.onRevoked((event) => {
-        if (event.userId === principal.id && (event.tokenHash === undefined || event.tokenHash === sessionTokenHash)) close();
-      });
-      stream.onAbort(close);
-      options.shutdown?.addEventListener('abort', close, { once: true });
-      const heartbeat = setInterval(() => {
-        stream.write(': keep-alive\n\n').catch(() => undefined);
-        // Revocations by another server instance, and expiry, are noticed here.
-        if (sessionTokenHash && options.sessions) {
-          options.sessions.isActive(sessionTokenHash).then((isActive) => isActive || close(), () => undefined);
-        }
-      }, options.heartbeatSeconds * 1000);
-      try {
+    return streamSSE(c, (stream) =>
+      pumpEvents<string>(stream, {
+        heartbeatSeconds: options.heartbeatSeconds,
+        shutdown: options.shutdown,
+        maxQueued,
+        subscribe: (queue) => {
+          const unsubscribe = store.onChange((batch) => {
+            const change = visibleChangeJson(readScope(principal, batch.collection), batch);
+            if (change !== undefined) queue.push(change);
+          });
+          const stopWatchingRevocations = options.sessions?.onRevoked((event) => {
+            if (event.userId === principal.id && (event.tokenHash === undefined || event.tokenHash === sessionTokenHash)) queue.close();
+          });
+          return () => {
+            unsubscribe();
+            stopWatchingRevocations?.();
+          };
+        },
         // Subscribed before RESYNC is sent, so nothing committed after the client's pull is missed.
-        await stream.writeSSE({ data: JSON.stringify(RESYNC) });
-        while (!isClosed && !stream.aborted && queue.length <= maxQueued) {
-          const change = queue.shift();
-          if (change !== undefined) {
-            await stream.writeSSE({ data: change });
-            continue;
+        first: { data: JSON.stringify(RESYNC) },
+        toMessage: (change) => ({ data: change }),
+        // Revocations by another server instance, and expiry, are noticed here.
+        onHeartbeat: (queue) => {
+          if (sessionTokenHash && options.sessions) {
+            options.sessions.isActive(sessionTokenHash).then((isActive) => isActive || queue.close(), () => undefined);
           }
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
-        }
-      } finally {
-        clearInterval(heartbeat);
-        options.shutdown?.removeEventListener('abort', close);
-        unsubscribe();
-        stopWatchingRevocations?.();
-      }
-    });
+        },
+      }),
+    );
   };
 }
