@@ -4,7 +4,7 @@ import { CHAOS_RATES, describeChaos, runChaos } from './support/chaos-run.ts';
  * `npm run chaos`: the long run. 20 clients, 10,000 operations, 5 SIGKILLs of the server by
  * default; CHAOS_SEED replays a run (a random seed is drawn and printed otherwise), CHAOS_CLIENTS,
  * CHAOS_OPERATIONS and CHAOS_KILLS resize it, CHAOS_RESTART_WEIGHT makes client restarts more
- * frequent (default 2 against 80 for writes), CHAOS_TRACE=1 logs every write. Exits non-zero
+ * frequent (default 2 against 80 for writes), CHAOS_TRACE=1 logs every write, CHAOS_CONVERGE_SECONDS bounds the wait for convergence after healing. Exits non-zero
  * when a write was lost, a value appeared from nowhere, or the replicas did not converge.
  */
 const number = (name: string, fallback: number) => {
@@ -24,7 +24,7 @@ try {
     kills: number('CHAOS_KILLS', 5),
     rates: CHAOS_RATES,
     maxPauseMs: 20,
-    convergeTimeoutMs: 180_000,
+    convergeTimeoutMs: number('CHAOS_CONVERGE_SECONDS', 180) * 1000,
     log: (line) => console.log(line),
     trace: process.env['CHAOS_TRACE'] === '1',
     restartWeight: number('CHAOS_RESTART_WEIGHT', 2),

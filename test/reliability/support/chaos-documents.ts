@@ -28,6 +28,8 @@ export interface WriteOutcome {
   /** What was done ("update devices"), undefined when there was nothing to do it to. */
   label: string | undefined;
   written?: WriteInfo & { value: string };
+  /** The document deleted (for the trace). */
+  target?: string;
   /** Values the writer saw and replaced. */
   replaced: string[];
 }
@@ -87,7 +89,7 @@ export async function applyWrite(client: TestClient, author: Author, command: Wr
       data['_deleted'] = true;
       return valuesIn(data, SLOTS[editable]);
     });
-    return { label: `delete ${editable}`, replaced };
+    return { label: `delete ${editable}`, target: document.primary, replaced };
   }
   const replaced = await modify(document, (data) => {
     // A person settles the records: only the values set aside go; a kept value stays in its field.

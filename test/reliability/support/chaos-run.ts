@@ -141,13 +141,14 @@ export function nextWrite(random: Random, world: { ledger: { nextValue(): string
 /** Runs a write on a client and enters it in the ledger. */
 export async function write(client: RemoteClient, world: ChaosWorld, command: WriteCommand, trace?: (line: string) => void): Promise<string | undefined> {
   const outcome = await client.write(command);
-  trace?.(`c${client.index} ${command.kind} ${command.collection} ${command.value}: ${outcome.label ?? 'nothing to do'} ${outcome.written ? `${outcome.written.documentId}.${outcome.written.slot}` : ''} replaced [${outcome.replaced.join(',')}]`);
+  trace?.(`c${client.index} ${command.kind} ${command.collection} ${command.value}: ${outcome.label ?? 'nothing to do'} ${outcome.written ? `${outcome.written.documentId}.${outcome.written.slot}` : (outcome.target ?? '')} replaced [${outcome.replaced.join(',')}]`);
   if (outcome.written) world.ledger.recordWrite(outcome.written.value, outcome.written);
   world.ledger.recordReplaced(outcome.replaced);
   return outcome.label;
 }
 
 async function step(kind: Step, client: RemoteClient, world: ChaosWorld, random: Random, trace: ((line: string) => void) | undefined): Promise<string | undefined> {
+  if (kind === 'offline' || kind === 'restart client') trace?.(`c${client.index} ${kind}`);
   if (kind === 'offline') {
     if (!client.isOnline) return undefined;
     await client.setOnline(false);
@@ -157,6 +158,7 @@ async function step(kind: Step, client: RemoteClient, world: ChaosWorld, random:
     const offline = world.clients.filter((c) => !c.isOnline);
     if (offline.length === 0) return undefined;
     const back = random.pick(offline);
+    trace?.(`c${back.index} online`);
     await back.setOnline(true);
     await back.resync();
     return 'online';

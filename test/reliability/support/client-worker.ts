@@ -1,5 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { RxCollection } from 'rxdb';
 import { withoutLocalFields } from '../../../shared/sync/document.ts';
+import { openMetaInstance, readCheckpoint } from '../../../client/sync/replication-meta.ts';
 import { startTestClient, type TestClient } from '../../support/client.ts';
 import { applyWrite, SLOTS, WORKLOAD_COLLECTIONS, type Author, type WorkloadCollection } from './chaos-documents.ts';
 import { observePushes, type PushOutcome } from './push-observer.ts';
@@ -85,14 +87,37 @@ async function run(call: ClientCall): Promise<unknown> {
   }
   if (call.kind === 'errors') {
     const state = `${client.network.isOnline ? 'online' : 'OFFLINE'}, stream ${client.sync.stream?.isConnected ? 'connected' : 'NOT connected'}`;
-    return [state, ...(recentErrors.get(author.index) ?? [])];
+    return [state, ...[...client.sync.replications].map(([name, r]) => `${name}: ${describeReplication(r)}`), ...(recentErrors.get(author.index) ?? [])];
   }
   if (call.kind === 'resync') return client.sync.resync();
+  if (call.kind === 'inspect') return inspect(client, call.collection, call.id);
   if (call.kind === 'fresh-snapshot') {
     const documents = await (client.db.collections[call.collection] as unknown as FreshQueryable).find({ selector: { id: { $ne: `fresh-${Math.random()}` } } }).exec();
     return documents.map((d) => withoutLocalFields(d.toJSON())).sort((a, b) => String(a['id']).localeCompare(String(b['id'])));
   }
   return client.snapshot(call.collection);
+}
+
+/** Where a replication stands: started, stopped, busy, and how far its protocol got. */
+function describeReplication(replication: TestClient['sync']['replications'] extends Map<string, infer R> ? R : never): string {
+  const internal = replication.internalReplicationState;
+  if (!internal) return `wasStarted ${replication.wasStarted}, stopped ${replication.isStopped()}, no protocol state (never started or still in the bulk catch-up)`;
+  const events = internal.events;
+  return `stopped ${replication.isStopped()}, paused ${events.paused.getValue()}, active up ${events.active.up.getValue()} down ${events.active.down.getValue()}, stats ${JSON.stringify(internal.stats)}`;
+}
+
+async function inspect(client: TestClient, collection: WorkloadCollection, id: string): Promise<string> {
+  const rx = client.db.collections[collection] as unknown as RxCollection;
+  const [stored] = await rx.storageInstance.findDocumentsById([id], true);
+  const meta = await openMetaInstance(rx, `outpost-http-${collection}-${setup.proxyUrl}`);
+  try {
+    // The meta instance's key is `${itemId}|${isCheckpoint}` (rxdb/src/replication-protocol/meta-instance.ts).
+    const base = await meta.findDocumentsById([`${id}|0`], true);
+    const checkpoints = { down: await readCheckpoint(meta, 'down'), up: await readCheckpoint(meta, 'up') };
+    return JSON.stringify({ stored, base: base[0], checkpoints });
+  } finally {
+    await meta.close();
+  }
 }
 
 port.on('message', (message: { id: number; call: ClientCall }) => {

@@ -104,6 +104,11 @@ export class RemoteClient {
     return this.worker.call({ kind: 'errors', client: this.index });
   }
 
+  /** One document as the replica stores it, with its conflict base and the checkpoints (for a run that did not converge). */
+  inspect(collection: WorkloadCollection, id: string): Promise<string> {
+    return this.worker.call({ kind: 'inspect', client: this.index, collection, id });
+  }
+
   /** What the replica's storage holds, read through a query never made before. */
   freshSnapshot(collection: WorkloadCollection): Promise<Record<string, unknown>[]> {
     return this.worker.call({ kind: 'fresh-snapshot', client: this.index, collection });

@@ -22,6 +22,8 @@ export type ClientCall =
   | { kind: 'fresh-snapshot'; client: number; collection: WorkloadCollection }
   /** The last replication errors of a client, newest last (for a run that did not converge). */
   | { kind: 'errors'; client: number }
+  /** A document's stored state (tombstones included), its conflict base and the replication's checkpoints. */
+  | { kind: 'inspect'; client: number; collection: WorkloadCollection; id: string }
   | { kind: 'close' };
 
 export type FromWorker =
