@@ -1,5 +1,5 @@
-import { createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
-import { COLLECTION_NAMES, COLLECTIONS, type CollectionName, type EntityOf } from '../../shared/schema/collections.ts';
+import { createRxDatabase, getPrimaryKeyOfInternalDocument, INTERNAL_CONTEXT_COLLECTION, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
+import { COLLECTION_NAMES, COLLECTIONS, type CollectionDefinition, type CollectionName, type EntityOf } from '../../shared/schema/collections.ts';
 import { toRxJsonSchema } from '../../shared/schema/rxdb-schema.ts';
 import { mergeConflictHandler, serverStateConflictHandler } from '../sync/conflict-handler.ts';
 import { keepConflictBases } from '../sync/conflict-bases.ts';
@@ -19,6 +19,26 @@ export interface DatabaseOptions {
   rejections?: RejectionLog;
 }
 
+/**
+ * The user indexes a replica's collection was created with, read back from RxDB's record of its
+ * schema (RxDB stores each as [_deleted, ...fields, id]); undefined for a new replica. A replica
+ * keeps the indexes it was created with: RxDB refuses to open a collection whose schema changed
+ * without a version bump, and a version bump migrates every document, which for 10,000 devices
+ * in IndexedDB takes minutes. Queries answer with or without an index; a rebuilt replica (scope
+ * change, sign-out) gets the current ones.
+ */
+async function indexesStoredFor(db: OutpostDatabase, name: CollectionName): Promise<CollectionDefinition['indexes'] | undefined> {
+  const id = getPrimaryKeyOfInternalDocument(`${name}-0`, INTERNAL_CONTEXT_COLLECTION);
+  const [stored] = await db.internalStore.findDocumentsById([id], false);
+  const schema = (stored?.data as { schema?: { indexes?: (string | string[])[] } } | undefined)?.schema;
+  if (!schema) return undefined;
+  return (schema.indexes ?? [])
+    .map((index) => (typeof index === 'string' ? [index] : index))
+    .filter((index) => index.length > 2 && index[0] === '_deleted')
+    .map((index) => index.slice(1, -1))
+    .map((fields) => (fields.length === 1 ? (fields[0] as string) : fields));
+}
+
 /** Opens the local replica with one collection per shared schema. */
 export async function createOutpostDatabase(options: DatabaseOptions): Promise<OutpostDatabase> {
   const db = await createRxDatabase<OutpostCollections>({
@@ -31,15 +51,16 @@ export async function createOutpostDatabase(options: DatabaseOptions): Promise<O
   const names = options.collections ?? COLLECTION_NAMES;
   await db.addCollections(
     Object.fromEntries(
-      names.map((name) => [
-        name,
-        {
-          schema: toRxJsonSchema(name) as unknown as RxJsonSchema<EntityOf<typeof name>>,
+      await Promise.all(names.map(async (name) => {
+        const schema = toRxJsonSchema(name, await indexesStoredFor(db, name));
+        const creator = {
+          schema: schema as unknown as RxJsonSchema<EntityOf<typeof name>>,
           conflictHandler: COLLECTIONS[name].isImmutable
             ? serverStateConflictHandler<EntityOf<typeof name>>(name, options.rejections)
             : mergeConflictHandler<EntityOf<typeof name>>(name, options.rejections),
-        },
-      ]),
+        };
+        return [name, creator];
+      })),
     ),
   );
   // Bulk-pulled documents get their conflict base when first written locally, in any tab.

@@ -18,7 +18,11 @@ export interface CollectionDefinition<TSchema extends EntitySchema = EntitySchem
   readonly schema: TSchema;
   /** Documents carrying a `siteId` are visible only to members of that site (or of all sites). */
   readonly isSiteScoped: boolean;
-  /** Extra RxDB indexes for the client's common queries; each field must be required. */
+  /**
+   * Extra RxDB indexes, only for fields a client query selects on (`find({ selector })`); each
+   * field must be required. Every index is one more IndexedDB entry per stored document: a
+   * first sync of 10,000 devices writes each of them 10,000 times.
+   */
   readonly indexes: readonly (string | readonly string[])[];
   /** The server never changes a stored document (it may only tombstone it): a conflict is settled by taking its state. */
   readonly isImmutable?: true;
@@ -33,11 +37,14 @@ const define = <TSchema extends EntitySchema>(d: CollectionDefinition<TSchema>) 
 export const COLLECTIONS = {
   orgs: define({ schema: Org, isSiteScoped: false, indexes: [] }),
   sites: define({ schema: Site, isSiteScoped: true, indexes: [] }),
-  devices: define({ schema: Device, isSiteScoped: true, indexes: ['siteId', 'status', 'health'] }),
+  // Indexes no query used were dropped (devices: status, health; runbooks: status; risks:
+  // status, score): those lists are filtered and sorted in memory. A replica created with them
+  // keeps them (client/db/database.ts).
+  devices: define({ schema: Device, isSiteScoped: true, indexes: ['siteId'] }),
   alerts: define({ schema: Alert, isSiteScoped: true, indexes: ['deviceId', 'status'] }),
-  runbooks: define({ schema: Runbook, isSiteScoped: false, indexes: ['status'] }),
+  runbooks: define({ schema: Runbook, isSiteScoped: false, indexes: [] }),
   runs: define({ schema: Run, isSiteScoped: true, indexes: ['runbookId'] }),
-  risks: define({ schema: Risk, isSiteScoped: false, indexes: ['status', 'score'] }),
+  risks: define({ schema: Risk, isSiteScoped: false, indexes: [] }),
   incidents: define({ schema: Incident, isSiteScoped: true, indexes: ['status'] }),
   timeline: define({ schema: TimelineEntry, isSiteScoped: true, indexes: ['incidentId'] }),
   users: define({ schema: UserEntry, isSiteScoped: false, indexes: ['userId'] }),

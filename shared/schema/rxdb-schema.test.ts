@@ -19,7 +19,13 @@ describe('toRxJsonSchema', () => {
     expect(device.required).not.toContain('model');
   });
 
-  it('bounds indexed numeric fields as RxDB requires', () => {
-    expect(toRxJsonSchema('risks').properties['score']).toMatchObject({ minimum: 1, maximum: 25, multipleOf: 1 });
+  it('bounds indexed fields as RxDB requires', () => {
+    expect(toRxJsonSchema('devices').properties['siteId']).toMatchObject({ type: 'string', maxLength: 36 });
+  });
+
+  it('indexes only what client queries select on, or the indexes it is given', () => {
+    expect(toRxJsonSchema('devices').indexes).toEqual(['siteId']);
+    expect(toRxJsonSchema('risks').indexes).toEqual([]);
+    expect(toRxJsonSchema('risks', ['status', 'score']).properties['score']).toMatchObject({ minimum: 1, maximum: 25, multipleOf: 1 });
   });
 });

@@ -1,5 +1,5 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
-import { COLLECTIONS, type CollectionName } from './collections.ts';
+import { COLLECTIONS, type CollectionDefinition, type CollectionName } from './collections.ts';
 
 /** The subset of RxDB's `RxJsonSchema` we produce; kept structural so shared/ needs no rxdb import. */
 export interface DerivedRxJsonSchema {
@@ -19,8 +19,8 @@ const TIMESTAMP_LENGTH = 30;
  * Derives the RxDB schema from the valibot schema, the single source of truth. Refinements
  * that JSON Schema cannot express (`v.check`) are left to valibot on the server.
  */
-export function toRxJsonSchema(name: CollectionName, version = 0): DerivedRxJsonSchema {
-  const definition = COLLECTIONS[name];
+export function toRxJsonSchema(name: CollectionName, indexes: CollectionDefinition['indexes'] = COLLECTIONS[name].indexes): DerivedRxJsonSchema {
+  const definition = { ...COLLECTIONS[name], indexes };
   const json = toJsonSchema(definition.schema, { errorMode: 'ignore' }) as {
     properties?: Record<string, Record<string, unknown>>;
     required?: string[];
@@ -41,7 +41,7 @@ export function toRxJsonSchema(name: CollectionName, version = 0): DerivedRxJson
     }
   }
   return {
-    version,
+    version: 0,
     primaryKey: 'id',
     type: 'object',
     properties,
