@@ -42,6 +42,9 @@ export interface HttpReplicationOptions<T> {
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
+/** Names a collection's replication with one server: its checkpoints and conflict bases are kept under it. */
+export const replicationIdentifierFor = (name: CollectionName, baseUrl: string) => `outpost-http-${name}-${baseUrl}`;
+
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -90,7 +93,7 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
     const url = `${base}/pull?checkpoint=${encodeURIComponent(encodeCheckpoint(checkpoint))}&limit=${limit}`;
     return requestJson<PullResponse<T>>(doFetch, url, timeoutMs, signal ? { signal } : undefined);
   };
-  const replicationIdentifier = `outpost-http-${options.name}-${options.baseUrl}`;
+  const replicationIdentifier = replicationIdentifierFor(options.name, options.baseUrl);
 
   const replication = replicateRxCollection<T, Checkpoint>({
     collection: options.collection,

@@ -77,6 +77,11 @@ export async function writeCheckpoint<C>(meta: MetaInstance, direction: Directio
   if (error) throw new Error(`could not store the ${direction} checkpoint (status ${error.status})`);
 }
 
+/** The assumed master state the replication keeps for a document, if any (its meta row). */
+export async function findAssumedMaster(meta: MetaInstance, documentId: string): Promise<RxDocumentData<Meta> | undefined> {
+  return (await meta.findDocumentsById([assumedMasterId(meta, documentId)], true))[0];
+}
+
 /** The ids, among these, whose assumed master state the replication already keeps. */
 export async function idsWithAssumedMaster(meta: MetaInstance, documentIds: readonly string[]): Promise<Set<string>> {
   const found = await meta.findDocumentsById(

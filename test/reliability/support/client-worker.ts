@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RxCollection } from 'rxdb';
 import { withoutLocalFields } from '../../../shared/sync/document.ts';
-import { openMetaInstance, readCheckpoint } from '../../../client/sync/replication-meta.ts';
+import { replicationIdentifierFor } from '../../../client/sync/http-replication.ts';
+import { findAssumedMaster, openMetaInstance, readCheckpoint } from '../../../client/sync/replication-meta.ts';
 import { startTestClient, type TestClient } from '../../support/client.ts';
 import { applyWrite, SLOTS, WORKLOAD_COLLECTIONS, type Author, type WorkloadCollection } from './chaos-documents.ts';
 import { observePushes, type PushOutcome } from './push-observer.ts';
@@ -99,7 +100,9 @@ async function run(call: ClientCall): Promise<unknown> {
 }
 
 /** Where a replication stands: started, stopped, busy, and how far its protocol got. */
-function describeReplication(replication: TestClient['sync']['replications'] extends Map<string, infer R> ? R : never): string {
+type Replication = TestClient['sync']['replications'] extends Map<string, infer R> ? R : never;
+
+function describeReplication(replication: Replication): string {
   const internal = replication.internalReplicationState;
   if (!internal) return `wasStarted ${replication.wasStarted}, stopped ${replication.isStopped()}, no protocol state (never started or still in the bulk catch-up)`;
   const events = internal.events;
@@ -109,12 +112,10 @@ function describeReplication(replication: TestClient['sync']['replications'] ext
 async function inspect(client: TestClient, collection: WorkloadCollection, id: string): Promise<string> {
   const rx = client.db.collections[collection] as unknown as RxCollection;
   const [stored] = await rx.storageInstance.findDocumentsById([id], true);
-  const meta = await openMetaInstance(rx, `outpost-http-${collection}-${setup.proxyUrl}`);
+  const meta = await openMetaInstance(rx, replicationIdentifierFor(collection, setup.proxyUrl));
   try {
-    // The meta instance's key is `${itemId}|${isCheckpoint}` (rxdb/src/replication-protocol/meta-instance.ts).
-    const base = await meta.findDocumentsById([`${id}|0`], true);
     const checkpoints = { down: await readCheckpoint(meta, 'down'), up: await readCheckpoint(meta, 'up') };
-    return JSON.stringify({ stored, base: base[0], checkpoints });
+    return JSON.stringify({ stored, base: await findAssumedMaster(meta, id), checkpoints });
   } finally {
     await meta.close();
   }
