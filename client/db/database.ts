@@ -20,23 +20,30 @@ export interface DatabaseOptions {
 }
 
 /**
- * The user indexes a replica's collection was created with, read back from RxDB's record of its
- * schema (RxDB stores each as [_deleted, ...fields, id]); undefined for a new replica. A replica
+ * The user indexes each collection of a replica was created with, read back from RxDB's record
+ * of its schema (RxDB stores each as [_deleted, ...fields, id]); none for a new replica. A replica
  * keeps the indexes it was created with: RxDB refuses to open a collection whose schema changed
  * without a version bump, and a version bump migrates every document, which for 10,000 devices
  * in IndexedDB takes minutes. Queries answer with or without an index; a rebuilt replica (scope
- * change, sign-out) gets the current ones.
+ * change, sign-out) gets the current ones. One read for all collections: it runs at every start.
  */
-async function indexesStoredFor(db: OutpostDatabase, name: CollectionName): Promise<CollectionDefinition['indexes'] | undefined> {
-  const id = getPrimaryKeyOfInternalDocument(`${name}-0`, INTERNAL_CONTEXT_COLLECTION);
-  const [stored] = await db.internalStore.findDocumentsById([id], false);
-  const schema = (stored?.data as { schema?: { indexes?: (string | string[])[] } } | undefined)?.schema;
-  if (!schema) return undefined;
-  return (schema.indexes ?? [])
-    .map((index) => (typeof index === 'string' ? [index] : index))
-    .filter((index) => index.length > 2 && index[0] === '_deleted')
-    .map((index) => index.slice(1, -1))
-    .map((fields) => (fields.length === 1 ? (fields[0] as string) : fields));
+async function storedIndexes(db: OutpostDatabase, names: readonly CollectionName[]): Promise<Map<string, CollectionDefinition['indexes']>> {
+  const ids = names.map((name) => getPrimaryKeyOfInternalDocument(`${name}-0`, INTERNAL_CONTEXT_COLLECTION));
+  const stored = await db.internalStore.findDocumentsById(ids, false);
+  const indexes = new Map<string, CollectionDefinition['indexes']>();
+  for (const document of stored) {
+    const data = document.data as { name?: string; schema?: { indexes?: (string | string[])[] } } | undefined;
+    if (!data?.name || !data.schema) continue;
+    indexes.set(
+      data.name,
+      (data.schema.indexes ?? [])
+        .map((index) => (typeof index === 'string' ? [index] : index))
+        .filter((index) => index.length > 2 && index[0] === '_deleted')
+        .map((index) => index.slice(1, -1))
+        .map((fields) => (fields.length === 1 ? (fields[0] as string) : fields)),
+    );
+  }
+  return indexes;
 }
 
 /** Opens the local replica with one collection per shared schema. */
@@ -49,18 +56,18 @@ export async function createOutpostDatabase(options: DatabaseOptions): Promise<O
     closeDuplicates: true,
   });
   const names = options.collections ?? COLLECTION_NAMES;
+  const previous = await storedIndexes(db, names);
   await db.addCollections(
     Object.fromEntries(
-      await Promise.all(names.map(async (name) => {
-        const schema = toRxJsonSchema(name, await indexesStoredFor(db, name));
-        const creator = {
-          schema: schema as unknown as RxJsonSchema<EntityOf<typeof name>>,
+      names.map((name) => [
+        name,
+        {
+          schema: toRxJsonSchema(name, previous.get(name)) as unknown as RxJsonSchema<EntityOf<typeof name>>,
           conflictHandler: COLLECTIONS[name].isImmutable
             ? serverStateConflictHandler<EntityOf<typeof name>>(name, options.rejections)
             : mergeConflictHandler<EntityOf<typeof name>>(name, options.rejections),
-        };
-        return [name, creator];
-      })),
+        },
+      ]),
     ),
   );
   // Bulk-pulled documents get their conflict base when first written locally, in any tab.

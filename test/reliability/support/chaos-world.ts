@@ -166,7 +166,7 @@ export class ChaosWorld {
         const changed = [...server].filter(([id, json]) => local.has(id) && local.get(id) !== json).map(([id]) => id);
         if (only(server, local).length + only(local, server).length + changed.length === 0) continue;
         lines.push(`client ${client.index} ${collection}: missing ${only(server, local).join(' ')}; extra ${only(local, server).join(' ')}; different ${changed.join(' ')}`);
-        for (const id of changed.slice(0, 2)) lines.push(`  server ${server.get(id)}\n  client ${local.get(id)}`);
+        // The replica's stored state (tombstones, revision, pristine marker), its conflict base and checkpoints.
         for (const id of [...only(server, local), ...only(local, server), ...changed].slice(0, 3)) lines.push(`  server ${server.get(id)}\n  replica ${await client.inspect(collection, id)}`);
         const isStorageRight = canonicalJson(await client.freshSnapshot(collection)) === canonicalJson(onServer.get(collection));
         lines.push(`  a query never made before ${isStorageRight ? 'DOES return the server state: the cached query result is stale' : 'differs too: the stored replica is behind'}`);
