@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // A poll waits for a state to arrive (a live query after a page load, a sync); one second is
+    // too little on a loaded two-core CI machine, and a wrong state still fails, only later.
+    expect: { poll: { timeout: 10_000 } },
     // Browser tests need a Chromium: found, or installed once per run.
     globalSetup: ['e2e/support/global-setup.ts'],
     // Integration suites start real servers; two cores favour a small pool.

@@ -20,6 +20,21 @@ export function useDocuments<C extends CollectionName>(collection: C, query: () 
   );
 }
 
+/**
+ * Like `useDocuments`, but undefined until the local database has answered, so a view can say
+ * "opening" instead of claiming, for a moment, that the device holds nothing.
+ */
+export function useLoadedDocuments<C extends CollectionName>(collection: C): Accessor<EntityOf<C>[] | undefined> {
+  const replica = useReplica();
+  return createRxSignal<EntityOf<C>[] | undefined>(
+    () =>
+      replica.db.collections[collection]
+        .find()
+        .$.pipe(map((documents) => documents.map((document) => document.toJSON() as unknown as EntityOf<C>))),
+    undefined,
+  );
+}
+
 /** One live document; undefined while absent (not synced yet, deleted, or out of scope). */
 export function useDocument<C extends CollectionName>(collection: C, id: () => string | undefined): Accessor<EntityOf<C> | undefined> {
   const replica = useReplica();

@@ -2,7 +2,7 @@ import { A, useSearchParams } from '@solidjs/router';
 import { Show, createEffect, createMemo, createSignal, on, onCleanup } from 'solid-js';
 import { useReplica } from '../../app/replica-context.tsx';
 import { usePersonName } from '../../data/people.ts';
-import { useDocuments } from '../../data/queries.ts';
+import { useDocuments, useLoadedDocuments } from '../../data/queries.ts';
 import { downloadText } from '../../ui/download.ts';
 import { RiskHeatMap } from '../../ui/RiskHeatMap.tsx';
 import { riskWriterOrgIds } from './risk-access.ts';
@@ -19,7 +19,8 @@ const CLEARED: RegisterParams = { status: undefined, category: undefined, treatm
 export default function Risks() {
   const replica = useReplica();
   const [params, setParams] = useSearchParams<RegisterParams>();
-  const risks = useDocuments('risks');
+  const loaded = useLoadedDocuments('risks');
+  const risks = () => loaded() ?? [];
   const users = useDocuments('users');
   const personName = usePersonName();
   const ownerName = (userId: string | undefined) => (userId ? personName(userId) : 'Unassigned');
@@ -60,9 +61,11 @@ export default function Risks() {
         <div>
           <h1 id="risks-title">Risk register</h1>
           <p class="muted risks-count" role="status">
-            <span data-testid="risk-count">
-              {rows().length} of {risks().length} risks
-            </span>
+            <Show when={loaded()} fallback={<span class="muted">Opening the register…</span>}>
+              <span data-testid="risk-count">
+                {rows().length} of {risks().length} risks
+              </span>
+            </Show>
           </p>
         </div>
         <div class="actions">
@@ -101,12 +104,14 @@ export default function Risks() {
       </div>
 
       <Show
-        when={rows().length > 0}
+        when={rows().length > 0 || loaded() === undefined}
         fallback={
           <p class="card empty-state">{risks().length === 0 ? 'No risks on this device yet.' : 'No risk matches these filters.'}</p>
         }
       >
-        <RiskTable risks={rows()} sort={sort()} onSort={onSort} ownerName={ownerName} now={now()} />
+        <Show when={loaded()}>
+          <RiskTable risks={rows()} sort={sort()} onSort={onSort} ownerName={ownerName} now={now()} />
+        </Show>
       </Show>
     </section>
   );
