@@ -10,6 +10,7 @@ import { InvalidWriteError, ResyncRequiredError, type PullPage, type Store } fro
 import { parsePushBody } from './replicated-document.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { readScope, writeAuthorizer } from './authorization.ts';
+import { asciiJson } from './ascii-json.ts';
 import { streamRoute, type StreamOptions } from './stream.ts';
 
 function collectionParam(name: string): CollectionName {
@@ -28,12 +29,12 @@ function checkpointParam(text: string | undefined): Checkpoint {
 
 const COMMA = Buffer.from(',');
 
-/** A PullResponse in UTF-8, written around documents that are already JSON. */
+/** A PullResponse in ASCII-only JSON, written around documents that are already JSON. */
 function pullResponseJson(page: PullPage<Uint8Array>): Uint8Array<ArrayBuffer> {
   const parts: Uint8Array[] = [Buffer.from('{"documents":[')];
   for (const [index, document] of page.documents.entries()) {
     if (index > 0) parts.push(COMMA);
-    parts.push(document);
+    parts.push(asciiJson(document));
   }
   parts.push(Buffer.from(`],"checkpoint":${JSON.stringify(page.checkpoint)},"remaining":${page.remaining}}`));
   return Buffer.concat(parts);
