@@ -21,15 +21,16 @@ export function useDocuments<C extends CollectionName>(collection: C, query: () 
 }
 
 /**
- * Like `useDocuments`, but undefined until the local database has answered, so a view can say
- * "opening" instead of claiming, for a moment, that the device holds nothing.
+ * Like `useDocuments`, but undefined until the local database has first answered, so a view can
+ * say "opening" instead of claiming, for a moment, that the device holds nothing. A rebuilt
+ * query (a filter changed) keeps showing the last answer until the new one arrives.
  */
-export function useLoadedDocuments<C extends CollectionName>(collection: C): Accessor<EntityOf<C>[] | undefined> {
+export function useLoadedDocuments<C extends CollectionName>(collection: C, query: () => MangoQuery<EntityOf<C>> = () => ({})): Accessor<EntityOf<C>[] | undefined> {
   const replica = useReplica();
   return createRxSignal<EntityOf<C>[] | undefined>(
     () =>
       replica.db.collections[collection]
-        .find()
+        .find(query() as never)
         .$.pipe(map((documents) => documents.map((document) => document.toJSON() as unknown as EntityOf<C>))),
     undefined,
   );

@@ -5,7 +5,7 @@ import { incidentFromAlert } from '../../../shared/incident/from-alert.ts';
 import { useReplica } from '../../app/replica-context.tsx';
 import { newId } from '../../data/ids.ts';
 import { usePersonName } from '../../data/people.ts';
-import { useDocuments } from '../../data/queries.ts';
+import { useDocuments, useLoadedDocuments } from '../../data/queries.ts';
 import { updateDocument } from '../../data/write.ts';
 import { FilterSelect } from '../../ui/FilterSelect.tsx';
 import { Notice, createSaving } from '../../ui/Notice.tsx';
@@ -34,12 +34,13 @@ export default function Alerts() {
   const [shown, setShown] = createSignal(PAGE_SIZE);
   const { isSaving, notice, save } = createSaving();
 
-  const alerts = useDocuments('alerts', () => {
+  const loaded = useLoadedDocuments('alerts', () => {
     const selector: Record<string, string> = {};
     if (status() !== 'all') selector['status'] = status();
     if (severity() !== 'all') selector['severity'] = severity();
     return { selector };
   });
+  const alerts = () => loaded() ?? [];
   // Newest first; of alerts opened together, the most severe first.
   const sorted = createMemo(() =>
     [...alerts()].sort((a, b) => b.openedAt.localeCompare(a.openedAt) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]),
@@ -92,7 +93,10 @@ export default function Alerts() {
         />
       </div>
       <Notice message={notice()} />
-      <Show when={sorted().length > 0} fallback={<p class="empty">No {status() === 'all' ? '' : `${status()} `}alerts{severity() === 'all' ? '' : ` of ${severity()} severity`}.</p>}>
+      <Show
+        when={sorted().length > 0}
+        fallback={loaded() ? <p class="empty">No {status() === 'all' ? '' : `${status()} `}alerts{severity() === 'all' ? '' : ` of ${severity()} severity`}.</p> : <p class="muted empty">Opening…</p>}
+      >
         <ul class="item-list" aria-label="Alerts">
           <For each={visible()}>
             {(alert) => (

@@ -4,7 +4,7 @@ import { For, Show, createMemo, createSignal } from 'solid-js';
 import { INCIDENT_SEVERITIES, INCIDENT_STATUSES, type Incident } from '../../../shared/schema/incident.ts';
 import { INCIDENT_STATUS_LABELS } from '../../../shared/incident/status.ts';
 import { usePersonName } from '../../data/people.ts';
-import { useDocuments } from '../../data/queries.ts';
+import { useDocuments, useLoadedDocuments } from '../../data/queries.ts';
 import { FilterSelect } from '../../ui/FilterSelect.tsx';
 import { useNow } from '../../ui/now.ts';
 import { ago, formatDateTime } from '../../ui/relative-time.ts';
@@ -45,7 +45,7 @@ export default function Incidents() {
   const site = () => params.site ?? 'all';
   const [shown, setShown] = createSignal(PAGE_SIZE);
 
-  const incidents = useDocuments('incidents', () => {
+  const loaded = useLoadedDocuments('incidents', () => {
     const selector: MangoQuerySelector<Incident> = {};
     if (status() === 'active') selector['status'] = { $in: ['triage', 'contained'] };
     else if (status() !== 'all') selector['status'] = status() as Incident['status'];
@@ -53,6 +53,7 @@ export default function Incidents() {
     if (site() !== 'all') selector['siteId'] = site();
     return { selector };
   });
+  const incidents = () => loaded() ?? [];
   const filtered = createMemo(() => {
     const days = age() === 'any' ? undefined : Number(age());
     const since = days === undefined ? '' : new Date(now() - days * DAY_MS).toISOString();
@@ -90,7 +91,7 @@ export default function Incidents() {
         />
         <FilterSelect id="incident-age" label="Opened" value={age()} options={AGE_OPTIONS} onChange={(value) => setParams({ age: value === 'any' ? undefined : value })} />
       </div>
-      <Show when={filtered().length > 0} fallback={<p class="empty">No incidents match these filters.</p>}>
+      <Show when={filtered().length > 0} fallback={loaded() ? <p class="empty">No incidents match these filters.</p> : <p class="muted empty">Opening…</p>}>
         <ul class="item-list" aria-label="Incidents">
           <For each={filtered().slice(0, shown())}>
             {(incident) => {

@@ -4,7 +4,7 @@ import { appliesToDevice } from '../../../shared/runbook/applies-to.ts';
 import { RUNBOOK_STATUSES, type Runbook } from '../../../shared/schema/runbook.ts';
 import { useReplica } from '../../app/replica-context.tsx';
 import { isStaff } from './staff.ts';
-import { useDocument, useDocuments } from '../../data/queries.ts';
+import { useDocument, useLoadedDocuments } from '../../data/queries.ts';
 import { FilterSelect } from '../../ui/FilterSelect.tsx';
 import { RunsInProgress } from './RunsInProgress.tsx';
 import { RUNBOOK_STATUS_LABELS, RUNBOOK_STATUS_TONE } from './runbook-labels.ts';
@@ -31,7 +31,8 @@ export default function Runbooks() {
   const [params, setParams] = useSearchParams<{ q?: string; status?: string; deviceId?: string }>();
   const status = (): StatusFilter => (isStaff(replica.user) ? 'approved' : STATUS_OPTIONS.some((o) => o.value === params.status) ? (params.status as StatusFilter) : 'active');
   const device = useDocument('devices', () => params.deviceId);
-  const runbooks = useDocuments('runbooks');
+  const loaded = useLoadedDocuments('runbooks');
+  const runbooks = () => loaded() ?? [];
   const filtered = createMemo(() => {
     const words = (params.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
     const wanted = status();
@@ -71,7 +72,7 @@ export default function Runbooks() {
           <FilterSelect id="runbook-status" label="Status" value={status()} options={STATUS_OPTIONS} onChange={(value) => setParams({ status: value === 'active' ? undefined : value })} />
         </Show>
       </div>
-      <Show when={filtered().length > 0} fallback={<p class="empty">No runbooks match.</p>}>
+      <Show when={filtered().length > 0} fallback={loaded() ? <p class="empty">No runbooks match.</p> : <p class="muted empty">Opening…</p>}>
         <ul class="item-list runbook-list" aria-label="Runbooks">
           <For each={filtered()}>
             {(runbook) => (
