@@ -72,7 +72,7 @@ describe('risk register', () => {
     // A full load reopens the local database; the count appears once it has answered.
     await page.goto(`${suite.server.url}/risks`);
     await page.getByTestId('risk-count').waitFor();
-    await expect.poll(() => riskCount(page), { timeout: 10_000 }).toBe(before + 1);
+    await expect.poll(() => riskCount(page)).toBe(before + 1);
     await page.getByRole('link', { name: /with likelihood 4 and impact 5/ }).click();
     await expect.poll(() => new URL(page.url()).search).toBe('?likelihood=4&impact=5');
     const rows = page.locator('.risk-table tbody tr');

@@ -10,14 +10,8 @@ import { createRxSignal } from '../ui/rx.ts';
  * it reads changes, the query is rebuilt.
  */
 export function useDocuments<C extends CollectionName>(collection: C, query: () => MangoQuery<EntityOf<C>> = () => ({})): Accessor<EntityOf<C>[]> {
-  const replica = useReplica();
-  return createRxSignal(
-    () =>
-      replica.db.collections[collection]
-        .find(query() as never)
-        .$.pipe(map((documents) => documents.map((document) => document.toJSON() as unknown as EntityOf<C>))),
-    [],
-  );
+  const loaded = useLoadedDocuments(collection, query);
+  return () => loaded() ?? [];
 }
 
 /**

@@ -127,29 +127,24 @@ export class AgentRegistry {
   /** Writes every dirty state; chained so flushes never overlap. */
   flush(): Promise<void> {
     this.#flushing = this.#flushing.then(async () => {
-      const updates: AgentIngestUpdate[] = [];
-      const afterSave: (() => void)[] = [];
+      const dirty: { update: AgentIngestUpdate; entry: Entry }[] = [];
       const now = Date.now();
       for (const [deviceId, entry] of this.#entries) {
         if (entry.isDirty) {
-          updates.push({ deviceId, lastSeenAt: entry.lastSeenAt, telemetryState: entry.state, basedOnStamp: entry.stateStamp, recordIds: entry.pendingRecordIds });
-          const flushed = entry.pendingRecordIds;
+          dirty.push({ update: { deviceId, lastSeenAt: entry.lastSeenAt, telemetryState: entry.state, basedOnStamp: entry.stateStamp, recordIds: entry.pendingRecordIds }, entry });
           entry.pendingRecordIds = [];
           entry.isDirty = false;
-          // Once durable, the database answers for these ids.
-          afterSave.push(() => {
-            for (const id of flushed) entry.recentRecordIds.delete(id);
-          });
         } else if (now - entry.usedAt > (this.options.idleEvictMs ?? 15 * 60_000)) {
           // Idle entries are dropped, so state changed by another instance is reloaded.
           this.#entries.delete(deviceId);
         }
       }
-      for (let start = 0; start < updates.length; start += FLUSH_CHUNK) {
+      for (let start = 0; start < dirty.length; start += FLUSH_CHUNK) {
         // SQLite writes block the event loop: a fleet's second of heartbeats in one transaction
         // held every request behind it; in chunks, with requests served in between, it does not.
         if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-        for (const saved of await this.store.agents.saveIngest(updates.slice(start, start + FLUSH_CHUNK))) {
+        const chunk = dirty.slice(start, start + FLUSH_CHUNK);
+        for (const saved of await this.store.agents.saveIngest(chunk.map((d) => d.update))) {
           const entry = this.#entries.get(saved.deviceId);
           if (!entry) continue;
           // Saved: memory descends from what is stored. Refused: another instance saved first.
@@ -157,7 +152,8 @@ export class AgentRegistry {
           if (saved.isSaved) entry.stateStamp = saved.stateStamp;
           if (saved.revokedAt !== undefined && entry.agent.revokedAt === undefined) entry.agent = { ...entry.agent, revokedAt: saved.revokedAt };
         }
-        for (const done of afterSave.slice(start, start + FLUSH_CHUNK)) done();
+        // Once durable, the database answers for these ids.
+        for (const { update, entry } of chunk) for (const id of update.recordIds) entry.recentRecordIds.delete(id);
       }
     });
     return this.#flushing;

@@ -103,13 +103,13 @@ export default function Risks() {
         </div>
       </div>
 
-      <Show
-        when={rows().length > 0 || loaded() === undefined}
-        fallback={
-          <p class="card empty-state">{risks().length === 0 ? 'No risks on this device yet.' : 'No risk matches these filters.'}</p>
-        }
-      >
-        <Show when={loaded()}>
+      <Show when={loaded()}>
+        <Show
+          when={rows().length > 0}
+          fallback={
+            <p class="card empty-state">{risks().length === 0 ? 'No risks on this device yet.' : 'No risk matches these filters.'}</p>
+          }
+        >
           <RiskTable risks={rows()} sort={sort()} onSort={onSort} ownerName={ownerName} now={now()} />
         </Show>
       </Show>
