@@ -1,5 +1,5 @@
 import PouchDB from 'pouchdb-browser';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { getRxStorageLog } from '../../client/db/log-storage/log-storage.ts';
 import { createOutpostDatabase, type OutpostDatabase } from '../../client/db/database.ts';
 import { startSync } from '../../client/sync/sync-engine.ts';
 import type { PullResponse } from '../../shared/sync/protocol.ts';
@@ -8,7 +8,7 @@ import type { BrowserBenchApi, PageMeasurement } from './page-api.ts';
 import { deleteRawIndexedDb, putIntoRawIndexedDb } from './raw-indexeddb.ts';
 
 let runs = 0;
-const storage = getRxStorageDexie();
+const storage = getRxStorageLog();
 
 async function openDatabase(collections: readonly PeerCollection[]): Promise<OutpostDatabase> {
   return createOutpostDatabase({ name: `bench-${Date.now()}-${++runs}`, storage, collections });

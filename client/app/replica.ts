@@ -1,10 +1,11 @@
 import { addRxPlugin, removeRxDatabase } from 'rxdb';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { createSignal, type Accessor } from 'solid-js';
 import { combineLatest, debounceTime, map, type Subscription } from 'rxjs';
 import type { CollectionName } from '../../shared/schema/collections.ts';
 import { createOutpostDatabase, type OutpostDatabase } from '../db/database.ts';
+import { deleteIndexedDb } from '../db/delete-indexed-db.ts';
+import { storageForReplica } from '../db/replica-storage.ts';
 import type { PullProgress } from '../sync/http-replication.ts';
 import { isQuotaError } from '../data/storage-errors.ts';
 import { PendingWrites } from '../sync/pending-writes.ts';
@@ -59,22 +60,22 @@ export function scopeKeyOf(user: SignedInUser): string {
   const memberships = user.memberships.map((m) => [m.orgId, m.role, m.siteIds ? [...m.siteIds].sort() : null] as const);
   return JSON.stringify(memberships.sort((a, b) => a[0].localeCompare(b[0])));
 }
-const storage = () => getRxStorageDexie();
-
 /** Opens this user's replica and, in the tab that wins leadership, starts replicating it. */
 export async function openReplica(user: SignedInUser): Promise<Replica> {
   const rejections = new RejectionLog();
   const scopeStorageKey = `outpost.scope.${user.id}`;
   const storedScope = localStorage.getItem(scopeStorageKey);
   const scopeKey = scopeKeyOf(user);
+  let storage = await storageForReplica(databaseNameFor(user.id));
   if (storedScope !== null && storedScope !== scopeKey && new PendingWrites(user.id).count === 0) {
-    await removeRxDatabase(databaseNameFor(user.id), storage(), true);
+    await wipeReplicaDatabases(user.id, storage);
+    storage = await storageForReplica(databaseNameFor(user.id));
     localStorage.removeItem(`outpost.lastSynced.${user.id}`);
   }
   // With writes still pending, the old replica syncs them first (see `needsRebuild`).
   const needsRebuild = storedScope !== null && storedScope !== scopeKey && new PendingWrites(user.id).count > 0;
   if (!needsRebuild) localStorage.setItem(scopeStorageKey, scopeKey);
-  const db = await createOutpostDatabase({ name: databaseNameFor(user.id), storage: storage(), multiInstance: true, rejections });
+  const db = await createOutpostDatabase({ name: databaseNameFor(user.id), storage, multiInstance: true, rejections });
   const pending = new PendingWrites(user.id);
   // Ask the browser not to evict the replica under storage pressure (it may still say no).
   void navigator.storage?.persist?.().catch(() => false);
@@ -228,24 +229,19 @@ function describeSyncError(error: unknown): string | undefined {
   return last instanceof Error ? `Sync failed (${last.message}); it will retry.` : 'Sync failed; it will retry.';
 }
 
-function deleteIndexedDb(name: string): Promise<void> {
-  return new Promise((done, fail) => {
-    const request = indexedDB.deleteDatabase(name);
-    request.onsuccess = () => done();
-    request.onerror = () => fail(request.error ?? new Error(`could not delete ${name}`));
-    // Another tab still has it open: it is deleted as soon as that tab lets go.
-    request.onblocked = () => done();
-  });
+/** Removes the replica's RxDB database and every IndexedDB database under its name. */
+async function wipeReplicaDatabases(userId: string, storage: Awaited<ReturnType<typeof storageForReplica>>): Promise<void> {
+  const name = databaseNameFor(userId);
+  await removeRxDatabase(name, storage, true);
+  // RxDB empties its storages; the IndexedDB databases themselves must go too.
+  for (const database of await indexedDB.databases()) {
+    if (database.name?.includes(name)) await deleteIndexedDb(database.name);
+  }
 }
 
 /** Removes every trace of a user's replica from this browser (shared-device sign-out). */
 export async function wipeReplica(userId: string): Promise<void> {
-  await removeRxDatabase(databaseNameFor(userId), storage(), true);
-  // RxDB empties its storages; the IndexedDB databases themselves must go too.
-  const name = databaseNameFor(userId);
-  for (const database of await indexedDB.databases()) {
-    if (database.name?.includes(name)) await deleteIndexedDb(database.name);
-  }
+  await wipeReplicaDatabases(userId, await storageForReplica(databaseNameFor(userId)));
   for (const key of Object.keys(localStorage)) {
     if (key.startsWith('outpost.')) localStorage.removeItem(key);
   }

@@ -1,0 +1,187 @@
+import 'fake-indexeddb/auto';
+import { createRevision, fillWithDefaultSettings, now, randomToken, type RxDocumentData, type RxJsonSchema, type RxStorageInstance, type RxStorageWriteError, type RxStorageWriteErrorConflict } from 'rxdb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChunkLog } from './chunk-log.ts';
+import { getRxStorageLog, logNameOf, type LogStorageInternals } from './log-storage.ts';
+
+interface Item {
+  id: string;
+  label: string;
+}
+
+const schema = fillWithDefaultSettings<Item>({
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 64 }, label: { type: 'string', maxLength: 64 } },
+  required: ['id', 'label'],
+  indexes: ['label'],
+} as RxJsonSchema<Item>) as RxJsonSchema<RxDocumentData<Item>>;
+
+type Instance = RxStorageInstance<Item, LogStorageInternals, Record<string, never>>;
+const open: Instance[] = [];
+
+async function openInstance(databaseName: string): Promise<Instance> {
+  const instance = await getRxStorageLog().createStorageInstance<Item>({
+    databaseInstanceToken: randomToken(10),
+    databaseName,
+    collectionName: 'items',
+    schema,
+    options: {},
+    multiInstance: true,
+    devMode: false,
+  });
+  open.push(instance);
+  return instance;
+}
+
+function state(id: string, label: string, previous?: RxDocumentData<Item>, isDeleted = false): RxDocumentData<Item> {
+  return { id, label, _deleted: isDeleted, _attachments: {}, _rev: createRevision(randomToken(6), previous), _meta: { lwt: now() } };
+}
+
+const storedOf = (error: RxStorageWriteError<Item>) => (error as RxStorageWriteErrorConflict<Item>).documentInDb;
+
+const labels = async (instance: Instance, ids: string[]) =>
+  Object.fromEntries((await instance.findDocumentsById(ids, true)).map((document) => [document.id, document._deleted ? 'deleted' : document.label]));
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((instance) => instance.close()));
+});
+
+describe('log storage', () => {
+  it('keeps every acknowledged write, update and delete across a reopen', async () => {
+    const name = `db-${randomToken(8)}`;
+    const first = await openInstance(name);
+    const a = state('a', 'one');
+    const b = state('b', 'two');
+    expect((await first.bulkWrite([{ document: a }, { document: b }], 'test')).error).toEqual([]);
+    const a2 = state('a', 'one, edited', a);
+    const b2 = state('b', 'two', b, true);
+    expect((await first.bulkWrite([{ previous: a, document: a2 }, { previous: b, document: b2 }], 'test')).error).toEqual([]);
+    await first.close();
+
+    const reopened = await openInstance(name);
+    expect(await labels(reopened, ['a', 'b'])).toEqual({ a: 'one, edited', b: 'deleted' });
+    expect((await reopened.findDocumentsById(['a'], false))[0]?._rev).toBe(a2._rev);
+  });
+
+  it('refuses a write whose previous state is not the stored one, and stores nothing of it', async () => {
+    const name = `db-${randomToken(8)}`;
+    const instance = await openInstance(name);
+    const a = state('a', 'one');
+    await instance.bulkWrite([{ document: a }], 'test');
+    const stale = state('a', 'stale', state('a', 'never stored'));
+    const result = await instance.bulkWrite([{ previous: { ...a, _rev: stale._rev }, document: stale }, { document: state('a', 'again') }], 'test');
+    expect(result.error.map((error) => error.status)).toEqual([409, 409]);
+    await instance.close();
+    expect(await labels(await openInstance(name), ['a'])).toEqual({ a: 'one' });
+  });
+
+  it('answers queries from memory after a reopen, with the index', async () => {
+    const name = `db-${randomToken(8)}`;
+    const instance = await openInstance(name);
+    await instance.bulkWrite(
+      Array.from({ length: 50 }, (_, i) => ({ document: state(`id-${String(i).padStart(2, '0')}`, `label ${i % 5}`) })),
+      'test',
+    );
+    await instance.close();
+    const reopened = await openInstance(name);
+    const query = {
+      query: { selector: { label: 'label 3' }, sort: [{ label: 'asc' as const }, { id: 'asc' as const }], skip: 0 },
+      queryPlan: { index: ['_deleted', 'label', 'id'], startKeys: [false, 'label 3', ''], endKeys: [false, 'label 3', '\uffff'], inclusiveStart: true, inclusiveEnd: true, sortSatisfiedByIndex: true, selectorSatisfiedByIndex: true },
+    };
+    const { documents } = await reopened.query(query as never);
+    expect(documents.map((document) => document.id)).toEqual(['id-03', 'id-08', 'id-13', 'id-18', 'id-23', 'id-28', 'id-33', 'id-38', 'id-43', 'id-48']);
+  });
+
+  it('leaves memory and disk unchanged when IndexedDB refuses the write (a full disk)', async () => {
+    const name = `db-${randomToken(8)}`;
+    const instance = await openInstance(name);
+    const a = state('a', 'one');
+    await instance.bulkWrite([{ document: a }], 'test');
+    const add = IDBObjectStore.prototype.add;
+    IDBObjectStore.prototype.add = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    try {
+      await expect(instance.bulkWrite([{ previous: a, document: state('a', 'too much', a) }, { document: state('c', 'new') }], 'test')).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    } finally {
+      IDBObjectStore.prototype.add = add;
+    }
+    expect(await labels(instance, ['a', 'c'])).toEqual({ a: 'one' });
+    // Space again: the same write goes through against the state that was kept.
+    expect((await instance.bulkWrite([{ previous: a, document: state('a', 'fits now', a) }], 'test')).error).toEqual([]);
+    await instance.close();
+    expect(await labels(await openInstance(name), ['a', 'c'])).toEqual({ a: 'fits now' });
+  });
+
+  it('gives two copies (two tabs) one order of writes: the second writer sees the first and conflicts', async () => {
+    const name = `db-${randomToken(8)}`;
+    const tabA = await openInstance(name);
+    const tabB = await openInstance(name);
+    const a = state('a', 'one');
+    await tabA.bulkWrite([{ document: a }], 'tab A');
+    // Tab B never heard of it, yet its insert of the same id is checked against it.
+    const result = await tabB.bulkWrite([{ document: state('a', 'from B') }], 'tab B');
+    expect(result.error.map((error) => [error.status, storedOf(error).label])).toEqual([[409, 'one']]);
+    const fromB = state('a', 'B edits A', a);
+    expect((await tabB.bulkWrite([{ previous: a, document: fromB }], 'tab B')).error).toEqual([]);
+    const lateA = await tabA.bulkWrite([{ previous: a, document: state('a', 'A edits its stale copy', a) }], 'tab A');
+    expect(lateA.error.map((error) => storedOf(error)._rev)).toEqual([fromB._rev]);
+  });
+
+  it('shows another tab its writes through its change stream', async () => {
+    const name = `db-${randomToken(8)}`;
+    const tabA = await openInstance(name);
+    const tabB = await openInstance(name);
+    const seen: string[] = [];
+    const subscription = tabB.changeStream().subscribe((bulk) => seen.push(...bulk.events.map((event) => `${bulk.context}:${event.documentId}:${event.operation}`)));
+    await tabA.bulkWrite([{ document: state('x', 'from A') }], 'tab A write');
+    await expect.poll(() => seen).toEqual(['tab A write:x:INSERT']);
+    expect(await labels(tabB, ['x'])).toEqual({ x: 'from A' });
+    subscription.unsubscribe();
+  });
+
+  it('compacts a long log into a snapshot that reopens to the same state, purged tombstones gone', async () => {
+    const name = `db-${randomToken(8)}`;
+    const instance = await openInstance(name);
+    let current = Array.from({ length: 300 }, (_, i) => state(`d${i}`, 'v0'));
+    await instance.bulkWrite(current.map((document) => ({ document })), 'test');
+    // 300 documents rewritten 10 times one at a time: well past the compaction threshold.
+    for (let round = 1; round <= 10; round++) {
+      const next = current.map((document) => state(document.id, `v${round}`, document, round === 10 && document.id === 'd7'));
+      for (let i = 0; i < next.length; i++) await instance.bulkWrite([{ previous: current[i] as RxDocumentData<Item>, document: next[i] as RxDocumentData<Item> }], 'test');
+      current = next;
+    }
+    const log = await ChunkLog.open(logNameOf(name, 'items', 0));
+    const records = await log.readAfter();
+    log.close();
+    expect(records.length).toBeLessThan(2000);
+    expect(records.some((record) => record.record.snapshot)).toBe(true);
+    expect(await instance.cleanup(0)).toBe(true);
+    await instance.close();
+    const reopened = await openInstance(name);
+    const stored = await reopened.findDocumentsById(current.map((document) => document.id), true);
+    expect(stored).toHaveLength(299);
+    expect(new Set(stored.map((document) => document.label))).toEqual(new Set(['v10']));
+  });
+
+  it('writes a first sync page of thousands of documents as one record, without compacting', async () => {
+    const name = `db-${randomToken(8)}`;
+    const instance = await openInstance(name);
+    await instance.bulkWrite(Array.from({ length: 5000 }, (_, i) => ({ document: state(`p${i}`, 'page') })), 'test');
+    const log = await ChunkLog.open(logNameOf(name, 'items', 0));
+    const records = await log.readAfter();
+    log.close();
+    expect(records.map(({ record }) => [record.states?.length, record.snapshot])).toEqual([[5000, undefined]]);
+  });
+
+  it('remove deletes the collection for good', async () => {
+    const name = `db-${randomToken(8)}`;
+    const instance = await openInstance(name);
+    await instance.bulkWrite([{ document: state('a', 'one') }], 'test');
+    open.splice(open.indexOf(instance), 1);
+    await instance.remove();
+    expect(await labels(await openInstance(name), ['a'])).toEqual({});
+  });
+});

@@ -1,0 +1,267 @@
+import {
+  categorizeBulkWriteRows,
+  getPrimaryFieldOfPrimaryKey,
+  now,
+  randomToken,
+  RXDB_VERSION,
+  type BulkWriteRow,
+  type EventBulk,
+  type PreparedQuery,
+  type RxDocumentData,
+  type RxStorage,
+  type RxStorageBulkWriteResponse,
+  type RxStorageChangeEvent,
+  type RxStorageCountResult,
+  type RxStorageInstance,
+  type RxStorageInstanceCreationParams,
+  type RxStorageQueryResult,
+} from 'rxdb';
+import { getRxStorageMemory, removeDocFromState, type RxStorageInstanceMemory } from 'rxdb/plugins/storage-memory';
+import type { Observable } from 'rxjs';
+import { ChunkLog, type KeyedRecord, type LogRecord } from './chunk-log.ts';
+import { withWriteLock } from './write-lock.ts';
+
+/** Documents per record when a compaction rewrites a collection. */
+const SNAPSHOT_CHUNK = 1000;
+/** A compaction runs once the log holds more states than this, and more than twice the live documents. */
+const COMPACTION_SLACK = 2000;
+const LOAD_CONTEXT = 'outpost-log-load';
+
+export interface LogStorageInternals {
+  logName: string;
+}
+
+/** The IndexedDB database that holds one collection's log (its name contains the replica's name, so a wipe finds it). */
+export const logNameOf = (databaseName: string, collectionName: string, schemaVersion: number) => `outpost-log:${databaseName}:${collectionName}:${schemaVersion}`;
+
+/**
+ * Outpost's client storage: each collection lives in RxDB's memory storage, and every write is
+ * first committed to an append-only log of chunked records in IndexedDB (see chunk-log.ts), then
+ * applied in memory. Opening a collection replays its log. IndexedDB costs per record, so a page
+ * of 2,000 pulled documents costs one record instead of 2,000, and queries run in memory.
+ *
+ * Tabs: each tab holds its own copy in memory. Writes take a lock shared by every tab (Web
+ * Locks), replay what other tabs appended since, check conflicts against that up-to-date state,
+ * append, then tell the other tabs (BroadcastChannel) to replay the new record. A write refused
+ * by IndexedDB (a full disk) changes nothing, in memory or on disk.
+ */
+export function getRxStorageLog(): RxStorage<LogStorageInternals, Record<string, never>> {
+  return {
+    name: 'outpost-log',
+    rxdbVersion: RXDB_VERSION,
+    createStorageInstance: <T>(params: RxStorageInstanceCreationParams<T, Record<string, never>>) => LogStorageInstance.open(params),
+  };
+}
+
+export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInternals, Record<string, never>> {
+  readonly databaseName: string;
+  readonly collectionName: string;
+  readonly schema: RxStorageInstanceCreationParams<T, Record<string, never>>['schema'];
+  readonly options: Readonly<Record<string, never>>;
+  readonly internals: LogStorageInternals;
+  private readonly primaryPath: Extract<keyof T, string>;
+  private readonly channel: BroadcastChannel;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private isClosed = false;
+  private isCatchUpQueued = false;
+  /** Key of the last log record this copy has applied. */
+  private lastKey = 0;
+  /** Document states in the log since its last compaction (each write adds its documents). */
+  private loggedStates = 0;
+
+  private constructor(
+    params: RxStorageInstanceCreationParams<T, Record<string, never>>,
+    private readonly memory: RxStorageInstanceMemory<T>,
+    private readonly log: ChunkLog,
+  ) {
+    this.databaseName = params.databaseName;
+    this.collectionName = params.collectionName;
+    this.schema = params.schema;
+    this.options = params.options;
+    this.internals = { logName: log.name };
+    this.primaryPath = getPrimaryFieldOfPrimaryKey(params.schema.primaryKey) as Extract<keyof T, string>;
+    this.channel = new BroadcastChannel(log.name);
+    this.channel.onmessage = () => this.queueCatchUp();
+  }
+
+  static async open<T>(params: RxStorageInstanceCreationParams<T, Record<string, never>>): Promise<LogStorageInstance<T>> {
+    if (params.schema.attachments) throw new Error(`${params.collectionName}: the log storage keeps no attachments`);
+    // A memory state of its own: RxDB's memory storage shares one per name within a realm and
+    // keeps it after close, and this copy must hold exactly what the log replays.
+    const memory = (await getRxStorageMemory().createStorageInstance<T>({
+      ...params,
+      databaseName: `${params.databaseName}#${randomToken(10)}`,
+      multiInstance: false,
+      options: {},
+    })) as RxStorageInstanceMemory<T>;
+    const log = await ChunkLog.open(logNameOf(params.databaseName, params.collectionName, params.schema.version));
+    const instance = new LogStorageInstance(params, memory, log);
+    instance.apply(await log.readAfter(), LOAD_CONTEXT);
+    return instance;
+  }
+
+  get lockName(): string {
+    return this.log.name;
+  }
+
+  bulkWrite(rows: BulkWriteRow<T>[], context: string): Promise<RxStorageBulkWriteResponse<T>> {
+    return this.locked(async () => {
+      await this.catchUp();
+      const memory = this.memory;
+      memory.ensurePersistence();
+      const { errors, bulkInsertDocs, bulkUpdateDocs } = categorizeBulkWriteRows(memory, this.primaryPath, memory.internals.documents, rows, context);
+      const written = bulkInsertDocs.length + bulkUpdateDocs.length;
+      if (written === 0) return { error: errors };
+      const states = new Array<RxDocumentData<T>>(written);
+      for (let i = 0; i < bulkInsertDocs.length; i++) states[i] = (bulkInsertDocs[i] as BulkWriteRow<T>).document;
+      for (let i = 0; i < bulkUpdateDocs.length; i++) states[bulkInsertDocs.length + i] = (bulkUpdateDocs[i] as BulkWriteRow<T>).document;
+      // On disk first: if IndexedDB refuses the write, memory must not hold it either.
+      this.lastKey = await this.log.append({ context, states });
+      this.loggedStates += written;
+      // Holding the lock, nothing changed memory since the check: the same rows fail the same way.
+      const result = await memory.bulkWrite(rows, context);
+      this.channel.postMessage(this.lastKey);
+      if (this.loggedStates > COMPACTION_SLACK && this.loggedStates > 2 * this.documentCount()) await this.compact();
+      return result;
+    });
+  }
+
+  findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<T>[]> {
+    return this.memory.findDocumentsById(ids, withDeleted);
+  }
+
+  query(preparedQuery: PreparedQuery<T>): Promise<RxStorageQueryResult<T>> {
+    return this.memory.query(preparedQuery);
+  }
+
+  count(preparedQuery: PreparedQuery<T>): Promise<RxStorageCountResult> {
+    return this.memory.count(preparedQuery);
+  }
+
+  getAttachmentData(documentId: string, attachmentId: string): Promise<never> {
+    return Promise.reject(new Error(`${this.collectionName}: no attachment ${attachmentId} on ${documentId} (the log storage keeps none)`));
+  }
+
+  changeStream(): Observable<EventBulk<RxStorageChangeEvent<RxDocumentData<T>>, unknown>> {
+    return this.memory.changeStream();
+  }
+
+  /** Purges tombstones older than `minimumDeletedTime` ms, on disk (a purge record) and in memory. */
+  cleanup(minimumDeletedTime: number): Promise<boolean> {
+    return this.locked(async () => {
+      await this.catchUp();
+      this.memory.ensurePersistence();
+      const olderThan = now() - minimumDeletedTime;
+      const purged = [...this.memory.internals.documents.values()].filter((document) => document._deleted && document._meta.lwt <= olderThan);
+      if (purged.length === 0) return true;
+      this.lastKey = await this.log.append({ purged: purged.map((document) => this.idOf(document)) });
+      for (const document of purged) removeDocFromState(this.primaryPath, this.schema, this.memory.internals, document);
+      this.channel.postMessage(this.lastKey);
+      return true;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.channel.close();
+    await Promise.allSettled([...this.inFlight]);
+    this.log.close();
+    await this.memory.remove();
+  }
+
+  async remove(): Promise<void> {
+    await this.close();
+    await ChunkLog.delete(this.log.name);
+  }
+
+  /** Documents in memory, tombstones included (memory applies a write lazily: settle it first). */
+  private documentCount(): number {
+    this.memory.ensurePersistence();
+    return this.memory.internals.documents.size;
+  }
+
+  private idOf(document: RxDocumentData<T>): string {
+    return (document as Record<string, unknown>)[this.primaryPath] as string;
+  }
+
+  private locked<R>(task: () => Promise<R>): Promise<R> {
+    if (this.isClosed) return Promise.reject(new Error(`${this.collectionName}: the storage is closed`));
+    const running = withWriteLock(this.lockName, task);
+    this.inFlight.add(running);
+    const forget = () => this.inFlight.delete(running);
+    running.then(forget, forget);
+    return running;
+  }
+
+  /** Another tab appended: replay it here, once for any number of notices meanwhile. */
+  private queueCatchUp(): void {
+    if (this.isCatchUpQueued || this.isClosed) return;
+    this.isCatchUpQueued = true;
+    void this.locked(async () => {
+      this.isCatchUpQueued = false;
+      await this.catchUp();
+    }).catch(() => undefined);
+  }
+
+  private async catchUp(): Promise<void> {
+    const records = await this.log.readAfter(this.lastKey);
+    if (records.length > 0) this.apply(records);
+  }
+
+  /**
+   * Applies log records to memory in order: document states newer than what memory holds (with
+   * the context they were written in, as RxDB's own multi-tab events carry), purges, and after a
+   * complete compaction snapshot, the removal of whatever it does not hold.
+   */
+  private apply(records: readonly KeyedRecord[], contextOverride?: string): void {
+    const memory = this.memory;
+    let snapshotIds: Set<string> | undefined;
+    for (const { key, record } of records) {
+      memory.ensurePersistence();
+      const documents = memory.internals.documents;
+      if (record.snapshot?.part === 0) snapshotIds = new Set();
+      if (record.states) {
+        const states = record.states as RxDocumentData<T>[];
+        this.loggedStates += states.length;
+        const rows: BulkWriteRow<T>[] = [];
+        for (const state of states) {
+          const id = this.idOf(state);
+          snapshotIds?.add(id);
+          const current = documents.get(id);
+          if (current && current._rev === state._rev && current._meta.lwt === state._meta.lwt) continue;
+          rows.push(current ? { previous: current, document: state } : { document: state });
+        }
+        if (rows.length > 0) void memory.bulkWrite(rows, contextOverride ?? record.context ?? LOAD_CONTEXT);
+      }
+      for (const id of record.purged ?? []) {
+        const current = memory.internals.documents.get(id);
+        if (current) removeDocFromState(this.primaryPath, this.schema, memory.internals, current);
+      }
+      if (record.snapshot && record.snapshot.part === record.snapshot.parts - 1 && snapshotIds) {
+        memory.ensurePersistence();
+        const ids = snapshotIds;
+        for (const [id, current] of memory.internals.documents) if (!ids.has(id)) removeDocFromState(this.primaryPath, this.schema, memory.internals, current);
+        this.loggedStates = memory.internals.documents.size;
+        snapshotIds = undefined;
+      }
+      this.lastKey = key;
+    }
+  }
+
+  /** Rewrites the log as a snapshot of what memory holds (tombstones included), atomically. */
+  private async compact(): Promise<void> {
+    this.memory.ensurePersistence();
+    const states = [...this.memory.internals.documents.values()];
+    const id = randomToken(10);
+    const parts = Math.max(1, Math.ceil(states.length / SNAPSHOT_CHUNK));
+    const records: LogRecord[] = [];
+    for (let part = 0; part < parts; part++) {
+      const chunk = states.slice(part * SNAPSHOT_CHUNK, (part + 1) * SNAPSHOT_CHUNK);
+      records.push({ states: chunk, context: LOAD_CONTEXT, snapshot: { id, part, parts } });
+    }
+    this.lastKey = await this.log.replaceAll(records);
+    this.loggedStates = states.length;
+    this.channel.postMessage(this.lastKey);
+  }
+}
