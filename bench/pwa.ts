@@ -39,8 +39,15 @@ async function initialSyncSeconds(browser: Browser, url: string): Promise<{ seco
   return { seconds, devices };
 }
 
-/** From navigation to the signed-in app on screen, offline, served by the service worker. */
-async function coldOfflineStarts(browser: Browser, url: string, runs: number): Promise<number[]> {
+interface ColdStart {
+  /** The signed-in app's frame on screen (the view's heading and the offline indicator). */
+  frameMs: number;
+  /** The dashboard's fleet figures on screen: the replica's devices are loaded and counted. */
+  fleetMs: number;
+}
+
+/** From navigation to the signed-in app, then to its fleet figures, offline, served by the service worker. */
+async function coldOfflineStarts(browser: Browser, url: string, runs: number): Promise<ColdStart[]> {
   const context = await newUserContext(browser, DESKTOP);
   const page = await context.newPage();
   await signInAs(page, url, MANAGER);
@@ -48,13 +55,15 @@ async function coldOfflineStarts(browser: Browser, url: string, runs: number): P
   await waitForServiceWorker(page);
   await goOffline(context);
   await page.close();
-  const times: number[] = [];
+  const times: ColdStart[] = [];
   for (let run = 0; run < runs; run++) {
     const fresh = await context.newPage();
     await fresh.goto(url);
     await fresh.locator('.sync[data-state="offline"]').waitFor();
     await fresh.locator('#main h1').first().waitFor();
-    times.push(await fresh.evaluate(() => performance.now()));
+    const frameMs = await fresh.evaluate(() => performance.now());
+    await fresh.locator('[data-testid^="status-"] strong').filter({ hasText: /^[1-9]/ }).first().waitFor({ timeout: 60_000 });
+    times.push({ frameMs, fleetMs: await fresh.evaluate(() => performance.now()) });
     await fresh.close();
   }
   await context.close();
@@ -123,7 +132,12 @@ export async function benchPwa(options: { quick: boolean }): Promise<BenchRow[]>
       runs: syncs.map((s) => s.seconds),
     });
     const starts = await coldOfflineStarts(browser, server.url, options.quick ? 3 : 7);
-    rows.push({ metric: 'PWA cold start offline, from the service worker (Chromium)', unit: 'ms', outpost: median(starts), better: 'lower', runs: starts });
+    const frames = starts.map((start) => start.frameMs);
+    const fleets = starts.map((start) => start.fleetMs);
+    rows.push(
+      { metric: 'PWA cold start offline, from the service worker (Chromium)', unit: 'ms', outpost: median(frames), better: 'lower', runs: frames },
+      { metric: 'PWA cold start offline, until the dashboard shows the fleet (Chromium)', unit: 'ms', outpost: median(fleets), better: 'lower', runs: fleets },
+    );
     const latencies = await filterLatencies(browser, server.url, FILTER_QUERIES);
     rows.push({
       metric: `Fleet filter-as-you-type over ${devices.toLocaleString('en')} devices, p95 per keystroke (Chromium)`,

@@ -61,19 +61,19 @@ export class ChunkLog {
     return deleteIndexedDb(name);
   }
 
-  /** Every record after `afterKey` (all of them without it), in order, from one consistent read. */
-  async readAfter(afterKey?: number): Promise<KeyedRecord[]> {
+  /** The records after `afterKey` (from the first without it), in order, at most `limit` of them, from one consistent read. */
+  async readAfter(afterKey?: number, limit?: number): Promise<KeyedRecord[]> {
     const transaction = this.db.transaction(STORE, 'readonly');
     const store = transaction.objectStore(STORE);
     const range = afterKey === undefined ? undefined : IDBKeyRange.lowerBound(afterKey, true);
-    const [keys, records] = await Promise.all([requestResult(store.getAllKeys(range)), requestResult(store.getAll(range))]);
+    const [keys, records] = await Promise.all([requestResult(store.getAllKeys(range, limit)), requestResult(store.getAll(range, limit))]);
     return records.map((record, i) => ({ key: keys[i] as number, record: record as LogRecord }));
   }
 
-  /** Appends one record; resolves with its key once it is committed. */
-  async append(record: LogRecord): Promise<number> {
-    const keys = await this.write((store) => [store.add(record)]);
-    return keys[0] as number;
+  /** Appends records in one transaction; resolves with the last one's key once they are committed. */
+  async append(records: readonly LogRecord[]): Promise<number> {
+    const keys = await this.write((store) => records.map((record) => store.add(record)));
+    return keys[keys.length - 1] as number;
   }
 
   /** Replaces every record with `records`, atomically; resolves with the last key written. */
