@@ -1,12 +1,12 @@
 import { benchIngest } from './ingest.ts';
-import type { BenchRow } from './table.ts';
+import { median, type BenchRow } from './table.ts';
 
 const THROUGHPUT_GOAL = 0.5;
 const P99_BUDGET_MS = 50;
 
 /** The heartbeat-ingest bench (bench/ingest.ts) as rows of the table. */
 export async function benchIngestRows(options: { quick: boolean }): Promise<BenchRow[]> {
-  const result = await benchIngest({ devices: 1000, durationSeconds: options.quick ? 4 : 10 });
+  const result = await benchIngest({ devices: 1000, durationSeconds: options.quick ? 4 : 10, fleetRateRuns: options.quick ? 1 : 3 });
   const [bare, outpost] = result.max;
   if (!bare || !outpost) throw new Error('the ingest bench measured nothing');
   const failures = (run: { errors: number; non2xx: number }) => run.errors + run.non2xx;
@@ -19,16 +19,18 @@ export async function benchIngestRows(options: { quick: boolean }): Promise<Benc
     better: 'higher',
     budget: `≥ ${THROUGHPUT_GOAL}× the bare route`,
   };
-  const fleet = result.atFleetRate;
+  const p99s = result.atFleetRate.map((run) => run.p99Ms);
+  const p99 = median(p99s);
   return [
     { ...throughput, pass: outpost.requestsPerSecond >= THROUGHPUT_GOAL * bare.requestsPerSecond && failures(outpost) === 0 },
     {
       metric: `heartbeat ingest p99 at 50,000 agents every 60 s (${result.fleetRate} req/s)`,
       unit: 'ms',
-      outpost: fleet.p99Ms,
+      outpost: p99,
       better: 'lower',
       budget: `< ${P99_BUDGET_MS} ms`,
-      pass: fleet.p99Ms < P99_BUDGET_MS && failures(fleet) === 0,
+      pass: p99 < P99_BUDGET_MS && result.atFleetRate.every((run) => failures(run) === 0),
+      runs: p99s,
     },
   ];
 }
