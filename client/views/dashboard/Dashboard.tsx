@@ -4,7 +4,7 @@ import { canRead } from '../../../shared/auth/permissions.ts';
 import type { Device } from '../../../shared/schema/device.ts';
 import { useReplica } from '../../app/replica-context.tsx';
 import { highestRole } from '../../app/session.ts';
-import { useDocuments } from '../../data/queries.ts';
+import { useLoadedDocuments } from '../../data/queries.ts';
 import { useNow } from '../../ui/now.ts';
 import { ago } from '../../ui/relative-time.ts';
 import { createRxSignal } from '../../ui/rx.ts';
@@ -21,13 +21,19 @@ export default function Dashboard() {
   const replica = useReplica();
   const now = useNow(60_000);
   // Only the two fields the counts need: with 10,000 devices, whole documents would be wasted copies.
-  const deviceStates = createRxSignal<Pick<Device, 'status' | 'health'>[]>(
+  const loadedDeviceStates = createRxSignal<Pick<Device, 'status' | 'health'>[] | undefined>(
     () => replica.db.devices.find().$.pipe(map((documents) => documents.map((document) => ({ status: document.status, health: document.health })))),
-    [],
+    undefined,
   );
-  const alerts = useDocuments('alerts');
-  const incidents = useDocuments('incidents');
-  const risks = useDocuments('risks');
+  const loadedAlerts = useLoadedDocuments('alerts');
+  const loadedIncidents = useLoadedDocuments('incidents');
+  const loadedRisks = useLoadedDocuments('risks');
+  // Figures only once every query has answered: a 0 shown while the replica opens would be false.
+  const isLoaded = () => [loadedDeviceStates(), loadedAlerts(), loadedIncidents(), loadedRisks()].every((list) => list !== undefined);
+  const deviceStates = () => loadedDeviceStates() ?? [];
+  const alerts = () => loadedAlerts() ?? [];
+  const incidents = () => loadedIncidents() ?? [];
+  const risks = () => loadedRisks() ?? [];
   const canSeeRisks = () => canRead(highestRole(replica.user), 'risks');
 
   const fleet = createMemo(() => fleetHealthOf(deviceStates()));
@@ -49,16 +55,18 @@ export default function Dashboard() {
         <h1 id="dashboard-title">Dashboard</h1>
         <p class="muted">From this device's data, synced {ago(replica.status.lastSyncedAt(), now())}</p>
       </div>
-      <KeyFigures figures={keyFigures()} />
-      <div class="dash-grid">
-        <FleetHealthCard summary={fleet()} />
-        <AlertsCard summary={alertSummary()} now={now()} />
-        <IncidentsCard open={openIncidents()} stats={responseStats()} now={now()} />
-        <Show when={canSeeRisks()}>
-          <HeatMapCard openRisks={openRisks()} />
-          <OverdueReviewsCard overdue={overdue()} now={now()} />
-        </Show>
-      </div>
+      <Show when={isLoaded()} fallback={<p class="muted" role="status">Opening this device's data…</p>}>
+        <KeyFigures figures={keyFigures()} />
+        <div class="dash-grid">
+          <FleetHealthCard summary={fleet()} />
+          <AlertsCard summary={alertSummary()} now={now()} />
+          <IncidentsCard open={openIncidents()} stats={responseStats()} now={now()} />
+          <Show when={canSeeRisks()}>
+            <HeatMapCard openRisks={openRisks()} />
+            <OverdueReviewsCard overdue={overdue()} now={now()} />
+          </Show>
+        </div>
+      </Show>
     </section>
   );
 }
