@@ -125,15 +125,11 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
    */
   private async replay(): Promise<void> {
     for (;;) {
-      const records = await this.log.readAfter(this.lastKey === 0 ? undefined : this.lastKey, REPLAY_RECORDS);
+      const records = await this.log.readAfter(this.lastKey, REPLAY_RECORDS);
       this.apply(records, OPEN_CONTEXT);
       if (records.length < REPLAY_RECORDS) return;
       await nextTask();
     }
-  }
-
-  get lockName(): string {
-    return this.log.name;
   }
 
   bulkWrite(rows: BulkWriteRow<T>[], context: string): Promise<RxStorageBulkWriteResponse<T>> {
@@ -222,7 +218,7 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
 
   private locked<R>(task: () => Promise<R>): Promise<R> {
     if (this.isClosed) return Promise.reject(new Error(`${this.collectionName}: the storage is closed`));
-    const running = this.ready().then(() => withWriteLock(this.lockName, task));
+    const running = this.ready().then(() => withWriteLock(this.log.name, task));
     this.inFlight.add(running);
     const forget = () => this.inFlight.delete(running);
     running.then(forget, forget);
