@@ -19,6 +19,7 @@ export interface PullProgress {
   remaining: number;
 }
 
+import { mainThreadTextFetch, type TextFetch, type TextResponse } from './background-fetch.ts';
 import type { RejectionLog } from './rejections.ts';
 import { bulkCatchUp } from './bulk-catch-up.ts';
 import { runBeforeFirstStart } from './run-before-first-start.ts';
@@ -28,6 +29,8 @@ export interface HttpReplicationOptions<T> {
   name: CollectionName;
   baseUrl: string;
   fetch?: typeof fetch;
+  /** How pull pages are fetched (default: `fetch` on this thread; see background-fetch.ts). */
+  fetchText?: TextFetch;
   live: boolean;
   stream$?: Observable<RxReplicationPullStreamItem<T, Checkpoint>>;
   /** Documents per pull request (default: RxDB's loop 500, the bulk catch-up the server's maximum). */
@@ -65,14 +68,20 @@ const isTransient = (error: unknown) =>
  * A half-open connection (the link died without a FIN or RST) never answers and never fails:
  * without a deadline the collection's replication would wait on it forever.
  */
-async function requestJson<R>(doFetch: typeof fetch, url: string, timeoutMs: number, init?: RequestInit): Promise<R> {
+function withDeadline(timeoutMs: number, signal?: AbortSignal): AbortSignal {
   const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
-  const response = await doFetch(url, { credentials: 'same-origin', ...init, signal });
-  const text = await response.text();
-  const body = text ? (JSON.parse(text) as unknown) : undefined;
+  return signal ? AbortSignal.any([signal, deadline]) : deadline;
+}
+
+function parseJsonResponse<R>(response: TextResponse): R {
+  const body = response.text ? (JSON.parse(response.text) as unknown) : undefined;
   if (!response.ok) throw new HttpError(response.status, body as ApiErrorBody | undefined);
   return body as R;
+}
+
+async function requestJson<R>(doFetch: typeof fetch, url: string, timeoutMs: number, init: RequestInit): Promise<R> {
+  const response = await doFetch(url, { credentials: 'same-origin', ...init, signal: withDeadline(timeoutMs, init.signal ?? undefined) });
+  return parseJsonResponse<R>({ status: response.status, ok: response.ok, text: await response.text() });
 }
 
 /**
@@ -89,9 +98,11 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
   let pulled = 0;
   let resyncSeenIds: Set<string> | undefined;
 
+  const fetchText = options.fetchText ?? mainThreadTextFetch(doFetch);
+
   const pullPage = async (checkpoint: Checkpoint | undefined, limit: number, signal?: AbortSignal) => {
     const url = `${base}/pull?checkpoint=${encodeURIComponent(encodeCheckpoint(checkpoint))}&limit=${limit}`;
-    return requestJson<PullResponse<T>>(doFetch, url, timeoutMs, signal ? { signal } : undefined);
+    return parseJsonResponse<PullResponse<T>>(await fetchText(url, withDeadline(timeoutMs, signal)));
   };
   const replicationIdentifier = replicationIdentifierFor(options.name, options.baseUrl);
 

@@ -5,6 +5,7 @@ import { COLLECTION_NAMES, type CollectionName } from '../../shared/schema/colle
 import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
 import { RESYNC } from '../../shared/sync/protocol.ts';
 import type { OutpostDatabase } from '../db/database.ts';
+import { startBackgroundFetch } from './background-fetch.ts';
 import { replicateOverHttp, type PullProgress } from './http-replication.ts';
 import { LiveStream } from './live-stream.ts';
 import type { RejectionLog } from './rejections.ts';
@@ -45,6 +46,8 @@ export function startSync(options: SyncEngineOptions): SyncEngine {
   const names = options.collections ?? COLLECTION_NAMES;
   const subjects = new Map<CollectionName, Subject<RxReplicationPullStreamItem<{ id: string }, Checkpoint>>>();
   const replications = new Map<CollectionName, AnyReplication>();
+  // A caller's own fetch (Node, tests) is used as given; the browser's default goes to a worker.
+  const background = options.fetch ? undefined : startBackgroundFetch();
 
   for (const name of names) {
     const subject = new Subject<RxReplicationPullStreamItem<{ id: string }, Checkpoint>>();
@@ -55,6 +58,7 @@ export function startSync(options: SyncEngineOptions): SyncEngine {
       baseUrl: options.baseUrl,
       live,
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(background ? { fetchText: background.fetchText } : {}),
       ...(live ? { stream$: subject.asObservable() } : {}),
       ...(options.pullBatchSize ? { pullBatchSize: options.pullBatchSize } : {}),
       ...(options.retryTime ? { retryTime: options.retryTime } : {}),
@@ -96,6 +100,7 @@ export function startSync(options: SyncEngineOptions): SyncEngine {
       stream?.stop();
       await Promise.all([...replications.values()].map((r) => r.cancel()));
       for (const subject of subjects.values()) subject.complete();
+      background?.stop();
     },
   };
 }
