@@ -1,7 +1,10 @@
 import { stackCheckpoints, type RxCollection, type RxDocumentData } from 'rxdb';
 import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
 import type { PullResponse, Replicated } from '../../shared/sync/protocol.ts';
-import { isPristine, PRISTINE_LWT, pristineDocument } from './pristine.ts';
+import type { ParsedStates } from '../db/log-storage/chunk-log.ts';
+import { LogStorageInstance } from '../db/log-storage/log-storage.ts';
+import { isPristine, PRISTINE_LWT, pristineDocument, pristineFields } from './pristine.ts';
+import type { ParsedPullPage } from './pull-page.ts';
 import { idsWithAssumedMaster, openMetaInstance, readCheckpoint, replicationHash, writeCheckpoint, type MetaInstance } from './replication-meta.ts';
 
 export interface BulkCatchUpOptions<T> {
@@ -10,7 +13,7 @@ export interface BulkCatchUpOptions<T> {
   pageSize: number;
   /** A smaller first page gets the first write going while the big pages download. */
   firstPageSize?: number;
-  pullPage(checkpoint: Checkpoint | undefined, limit: number, signal: AbortSignal): Promise<PullResponse<T>>;
+  pullPage(checkpoint: Checkpoint | undefined, limit: number, signal: AbortSignal): Promise<ParsedPullPage<T>>;
   /** Called once per stored page (progress). */
   onPage?(page: PullResponse<T>): void;
   signal: AbortSignal;
@@ -21,6 +24,8 @@ interface StorageCheckpoint {
   id: string;
   lwt: number;
 }
+
+const CATCH_UP_CONTEXT = 'replication-bulk-catch-up';
 
 export type CatchUpOutcome = 'caught-up' | 'handed-over';
 
@@ -55,14 +60,14 @@ export async function bulkCatchUp<T extends { id: string }>(options: BulkCatchUp
   try {
     let checkpoint = await readCheckpoint<Checkpoint>(meta, 'down');
     await skipBulkPulledOnPush(meta, replication.token);
-    let next: Promise<PullResponse<T>> | undefined = request(checkpoint, options.firstPageSize ?? options.pageSize);
+    let next: Promise<ParsedPullPage<T>> | undefined = request(checkpoint, options.firstPageSize ?? options.pageSize);
     while (next && !options.signal.aborted) {
-      const page: PullResponse<T> = await next;
+      const page: ParsedPullPage<T> = await next;
       const reached = stackCheckpoints<Checkpoint>([checkpoint, page.checkpoint]);
       // The next page downloads while this one is written.
       next = page.remaining > 0 && page.documents.length > 0 ? request(reached, options.pageSize) : undefined;
       if (page.documents.length > 0) {
-        const isAllStored = await storePristine(collection, meta, page.documents, replication);
+        const isAllStored = await storePristine(collection, meta, page, replication);
         if (!isAllStored) return 'handed-over';
         await writeCheckpoint(meta, 'down', reached, replication.token);
       }
@@ -99,12 +104,15 @@ async function skipBulkPulledOnPush(meta: MetaInstance, token: string): Promise<
 async function storePristine<T extends { id: string }>(
   collection: RxCollection<T>,
   meta: MetaInstance,
-  documents: readonly Replicated<T>[],
+  page: ParsedPullPage<T>,
   replication: { identifier: string; hash: string; token: string },
 ): Promise<boolean> {
+  const documents = page.documents;
   const byId = new Map(documents.map((master) => [master.id, master]));
   const inserts = documents.map((master) => ({ document: pristineDocument(master, undefined, replication) as RxDocumentData<T> }));
-  const existing = await conflictsOf(collection, inserts);
+  // Every insert gets the same fields (a first revision): a storage that can, logs the page's text.
+  const parsed = page.documentsJson === undefined ? undefined : { json: page.documentsJson, shared: pristineFields(undefined, replication) };
+  const existing = await conflictsOf(collection, inserts, parsed);
   if (existing.length === 0) return true;
   const withBase = await idsWithAssumedMaster(meta, existing.map((document) => document.id));
   const updatable = existing.filter((document) => isPristine(document) && !withBase.has(document.id));
@@ -117,9 +125,12 @@ async function storePristine<T extends { id: string }>(
 async function conflictsOf<T extends { id: string }>(
   collection: RxCollection<T>,
   rows: { document: RxDocumentData<T>; previous?: RxDocumentData<T> }[],
+  parsed?: ParsedStates,
 ): Promise<RxDocumentData<T>[]> {
   const storage = collection.storageInstance.originalStorageInstance;
-  const result = await collection.database.lockedRun(() => storage.bulkWrite(rows, 'replication-bulk-catch-up'));
+  const write = () =>
+    parsed && storage instanceof LogStorageInstance ? storage.bulkWriteParsed(rows, CATCH_UP_CONTEXT, parsed) : storage.bulkWrite(rows, CATCH_UP_CONTEXT);
+  const result = await collection.database.lockedRun(write);
   return result.error.map((error) => {
     if (error.status !== 409) throw new Error(`bulk catch-up could not write ${error.documentId} (status ${error.status})`);
     return error.documentInDb;

@@ -19,6 +19,7 @@ export interface PullProgress {
   remaining: number;
 }
 
+import { parsePullPage } from './pull-page.ts';
 import { mainThreadTextFetch, type TextFetch, type TextResponse } from './background-fetch.ts';
 import type { RejectionLog } from './rejections.ts';
 import { bulkCatchUp } from './bulk-catch-up.ts';
@@ -102,7 +103,8 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
 
   const pullPage = async (checkpoint: Checkpoint | undefined, limit: number, signal?: AbortSignal) => {
     const url = `${base}/pull?checkpoint=${encodeURIComponent(encodeCheckpoint(checkpoint))}&limit=${limit}`;
-    return parseJsonResponse<PullResponse<T>>(await fetchText(url, withDeadline(timeoutMs, signal)));
+    const response = await fetchText(url, withDeadline(timeoutMs, signal));
+    return response.ok ? parsePullPage<T>(response.text) : parseJsonResponse<never>(response);
   };
   const replicationIdentifier = replicationIdentifierFor(options.name, options.baseUrl);
 

@@ -33,6 +33,13 @@ export function pristineOf(document: RxDocumentData<unknown>): string | undefine
   return isPristine(document) ? (document._meta as Partial<PristineMeta>).pristineOf : undefined;
 }
 
+/** The fields that make a master state the local state after `previous`: the next revision, marked pristine. */
+export function pristineFields(previous: RxDocumentData<unknown> | undefined, replication: { identifier: string; hash: string; token: string }) {
+  const revision = createRevision(replication.token, previous);
+  const meta: PristineMeta = { lwt: PRISTINE_LWT, o: { _rev: getHeightOfRevision(revision), hash: replication.hash }, pristineOf: replication.identifier };
+  return { _meta: meta, _rev: revision, _attachments: {} };
+}
+
 /**
  * The local state for a master state: the next revision after `previous`, marked pristine.
  * Takes the master object over (a first sync parses thousands: no copy of each is made).
@@ -42,7 +49,5 @@ export function pristineDocument<T extends object>(
   previous: RxDocumentData<unknown> | undefined,
   replication: { identifier: string; hash: string; token: string },
 ): RxDocumentData<T> {
-  const revision = createRevision(replication.token, previous);
-  const meta: PristineMeta = { lwt: PRISTINE_LWT, o: { _rev: getHeightOfRevision(revision), hash: replication.hash }, pristineOf: replication.identifier };
-  return Object.assign(master, { _meta: meta, _rev: revision, _attachments: {} }) as unknown as RxDocumentData<T>;
+  return Object.assign(master, pristineFields(previous, replication)) as unknown as RxDocumentData<T>;
 }

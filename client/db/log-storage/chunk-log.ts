@@ -8,9 +8,16 @@ import { deleteIndexedDb } from '../delete-indexed-db.ts';
  */
 export interface LogRecord {
   states?: unknown[];
+  /** States as the JSON text of an array, each given `shared`'s fields after parsing (see LogStorageInstance.bulkWriteParsed). */
+  parsed?: ParsedStates;
   context?: string;
   purged?: string[];
   snapshot?: { id: string; part: number; parts: number };
+}
+
+export interface ParsedStates {
+  json: string;
+  shared: Record<string, unknown>;
 }
 
 export interface KeyedRecord {

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { createRevision, fillWithDefaultSettings, now, randomToken, type RxDocumentData, type RxJsonSchema, type RxStorageInstance, type RxStorageWriteError, type RxStorageWriteErrorConflict } from 'rxdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChunkLog } from './chunk-log.ts';
-import { getRxStorageLog, logNameOf, type LogStorageInternals } from './log-storage.ts';
+import { getRxStorageLog, logNameOf, LogStorageInstance, type LogStorageInternals } from './log-storage.ts';
 
 interface Item {
   id: string;
@@ -212,6 +212,56 @@ describe('log storage', () => {
     const records = await log.readAfter();
     log.close();
     expect(records.map(({ record }) => [record.states?.length, record.snapshot])).toEqual(Array.from({ length: 10 }, () => [500, undefined]));
+  });
+
+  describe('documents written with the JSON text they were parsed from', () => {
+    /** Documents as a pulled page: parsed from text, then each given the same fields. */
+    function parsedPage(ids: string[], label: string) {
+      const json = JSON.stringify(ids.map((id) => ({ id, label, _deleted: false })));
+      const shared = { _attachments: {}, _rev: createRevision(randomToken(6)), _meta: { lwt: 1 } };
+      const rows = (JSON.parse(json) as Item[]).map((document) => ({ document: { ...document, ...structuredClone(shared) } as RxDocumentData<Item> }));
+      return { rows, source: { json, shared } };
+    }
+
+    it('logs a page of new documents as its text, one record, and reopens to the same states', async () => {
+      const name = `db-${randomToken(8)}`;
+      const instance = (await openInstance(name)) as LogStorageInstance<Item>;
+      const { rows, source } = parsedPage(['p1', 'p2', 'p3'], 'pulled');
+      expect((await instance.bulkWriteParsed(rows, 'test', source)).error).toEqual([]);
+      const log = await ChunkLog.open(logNameOf(name, 'items', 0));
+      expect((await log.readAfter()).map(({ record }) => [record.parsed?.json, record.states])).toEqual([[source.json, undefined]]);
+      log.close();
+      await instance.close();
+      const reopened = await openInstance(name);
+      const stored = await reopened.findDocumentsById(['p1', 'p2', 'p3'], true);
+      expect(stored.sort((x, y) => x.id.localeCompare(y.id))).toEqual(rows.map(({ document }) => document));
+      // Each document has fields of its own, not one object shared by all.
+      expect(stored[0]?._meta).not.toBe(stored[1]?._meta);
+    });
+
+    it('logs the states as usual when a document already exists, and refuses only that one', async () => {
+      const name = `db-${randomToken(8)}`;
+      const instance = (await openInstance(name)) as LogStorageInstance<Item>;
+      await instance.bulkWrite([{ document: state('q2', 'local') }], 'test');
+      const { rows, source } = parsedPage(['q1', 'q2'], 'pulled');
+      const result = await instance.bulkWriteParsed(rows, 'test', source);
+      expect(result.error.map((error) => [error.documentId, error.status])).toEqual([['q2', 409]]);
+      const log = await ChunkLog.open(logNameOf(name, 'items', 0));
+      expect((await log.readAfter()).map(({ record }) => [record.parsed, record.states?.length])).toEqual([[undefined, 1], [undefined, 1]]);
+      log.close();
+      await instance.close();
+      expect(await labels(await openInstance(name), ['q1', 'q2'])).toEqual({ q1: 'pulled', q2: 'local' });
+    });
+
+    it('reaches another tab like any write', async () => {
+      const name = `db-${randomToken(8)}`;
+      const writer = (await openInstance(name)) as LogStorageInstance<Item>;
+      const reader = await openInstance(name);
+      expect(await reader.findDocumentsById(['r1'], false)).toEqual([]);
+      const { rows, source } = parsedPage(['r1', 'r2'], 'pulled');
+      await writer.bulkWriteParsed(rows, 'test', source);
+      await expect.poll(() => labels(reader, ['r1', 'r2'])).toEqual({ r1: 'pulled', r2: 'pulled' });
+    });
   });
 
   it('remove deletes the collection for good', async () => {
