@@ -14,6 +14,7 @@ import type { Drain } from './http/drain.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
 import { limitBody } from './http/limit-body.ts';
 import { originCheck } from './http/origin-check.ts';
+import { noStore } from './http/no-store.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { openApiDocument } from './openapi/document.ts';
 import type { Store } from './store/store.ts';
@@ -68,6 +69,8 @@ export function createApp(options: AppOptions): OutpostApp {
   });
   app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
 
+  // Replicated data must not outlive a sign-out in the browser's HTTP cache (shared devices).
+  app.use('/api/*', noStore);
   app.use('/api/*', limitBody(maxBodyBytes, `request body must be at most ${maxBodyBytes} bytes`));
   app.use('/api/*', originCheck(options.allowedOrigins));
   app.route('/api/auth', authRoutes(store, sessions, new LoginThrottle(store.throttle)));

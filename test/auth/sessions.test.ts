@@ -188,4 +188,19 @@ describe('sessions', () => {
     expect(response.headers.get('strict-transport-security')).toMatch(/max-age=31536000/);
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
+
+  it('keeps API answers out of the browser’s HTTP cache, so signing out of a shared device leaves no data behind', async () => {
+    const answers = await Promise.all([
+      server.adminFetch(`${server.url}/api/sync/devices/pull`),
+      server.adminFetch(`${server.url}/api/admin/audit`),
+      fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+      fetch(`${server.url}/api/no-such-route`),
+    ]);
+    expect(answers.map((answer) => [answer.status >= 400, answer.headers.get('cache-control')])).toEqual([
+      [false, 'no-store'],
+      [false, 'no-store'],
+      [true, 'no-store'],
+      [true, 'no-store'],
+    ]);
+  });
 });
