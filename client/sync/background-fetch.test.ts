@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { BackgroundFetcher, mainThreadTextFetch, serveBackgroundFetch, type BackgroundReply, type BackgroundRequest, type MessageEnd } from './background-fetch.ts';
+import { pullUrl } from './pull-url.ts';
 
 // A real HTTP server; the two sides talk over a real MessageChannel, as a page and its worker do.
 let server: Server;
@@ -20,6 +21,14 @@ beforeAll(async () => {
     if (path === '/refused') return void response.writeHead(410, { 'content-type': 'application/json' }).end('{"error":{"code":"resync_required"}}');
     if (path === '/reset') return void request.socket.destroy();
     if (path === '/never') return; // answers nothing, like a half-open link
+    if (path.startsWith('/pages') && path.includes('/pull?')) {
+      // A collection of PAGED documents, one per position, served like the pull route.
+      const query = new URL(path, 'http://x').searchParams;
+      const at = (JSON.parse(query.get('checkpoint') ?? '{}') as { org?: number }).org ?? 0;
+      const next = Math.min(PAGED, at + Number(query.get('limit')));
+      const documents = Array.from({ length: next - at }, (_, i) => ({ id: `d${at + i}` }));
+      return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ documents, checkpoint: { org: next }, remaining: PAGED - next }));
+    }
     response.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -56,6 +65,9 @@ function connected(options: { serve?: boolean } = {}) {
 }
 
 const never = () => new AbortController().signal;
+const PAGED = 10;
+const pathOf = (url: string) => url.slice(base.length);
+const requestsFor = (url: string) => openedRequests.filter((path) => path === pathOf(url)).length;
 
 test('answers with the status and the body as text, non-ASCII characters intact', async () => {
   const { fetcher, fallbackUrls } = connected();
@@ -102,4 +114,45 @@ test('closing abandons what is pending with an AbortError, as the stopped sync e
   fetcher.close();
   await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
   expect(fallbackUrls).toEqual([]);
+});
+
+describe('the next pull page, fetched ahead', () => {
+  // Each test its own collection: a page fetched ahead may still arrive after its test.
+  let collection = 0;
+  let pagesBase = '';
+  beforeEach(() => {
+    pagesBase = `${base}/pages-${++collection}`;
+  });
+  const pages = () => pagesBase;
+
+  test('is on its way while this page is stored: asking for it makes no second request', async () => {
+    const { fetcher } = connected();
+    const first = await fetcher.fetchText(pullUrl(pages(), undefined, 2), never(), { base: pages(), checkpoint: undefined, limit: 3 });
+    expect(JSON.parse(first.text)).toMatchObject({ checkpoint: { org: 2 }, remaining: 8 });
+    const second = pullUrl(pages(), { org: 2 }, 3);
+    await expect.poll(() => requestsFor(second)).toBe(1);
+    const answer = await fetcher.fetchText(second, never(), { base: pages(), checkpoint: { org: 2 }, limit: 3 });
+    expect(JSON.parse(answer.text)).toEqual({ documents: [{ id: 'd2' }, { id: 'd3' }, { id: 'd4' }], checkpoint: { org: 5 }, remaining: 5 });
+    expect(requestsFor(second)).toBe(1);
+  });
+
+  test('is not fetched after the last page', async () => {
+    const { fetcher } = connected();
+    const last = await fetcher.fetchText(pullUrl(pages(), { org: 7 }, 3), never(), { base: pages(), checkpoint: { org: 7 }, limit: 3 });
+    expect(JSON.parse(last.text)).toMatchObject({ remaining: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(openedRequests.filter((path) => path.startsWith(pathOf(pages())))).toEqual([pathOf(pullUrl(pages(), { org: 7 }, 3))]);
+  });
+
+  test('is dropped when another page is asked for, which is fetched as asked', async () => {
+    const { fetcher } = connected();
+    await fetcher.fetchText(pullUrl(pages(), undefined, 2), never(), { base: pages(), checkpoint: undefined, limit: 3 });
+    const ahead = pullUrl(pages(), { org: 2 }, 3);
+    await expect.poll(() => requestsFor(ahead)).toBe(1);
+    // A handover: the replication loop asks from the same place in smaller pages.
+    const asked = pullUrl(pages(), { org: 2 }, 1);
+    const answer = await fetcher.fetchText(asked, never(), { base: pages(), checkpoint: { org: 2 }, limit: 1 });
+    expect(JSON.parse(answer.text)).toMatchObject({ documents: [{ id: 'd2' }], checkpoint: { org: 3 } });
+    expect(requestsFor(asked)).toBe(1);
+  });
 });

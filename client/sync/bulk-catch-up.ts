@@ -1,10 +1,11 @@
-import { stackCheckpoints, type RxCollection, type RxDocumentData } from 'rxdb';
+import type { RxCollection, RxDocumentData } from 'rxdb';
 import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
 import type { PullResponse, Replicated } from '../../shared/sync/protocol.ts';
 import type { ParsedStates } from '../db/log-storage/chunk-log.ts';
 import { LogStorageInstance } from '../db/log-storage/log-storage.ts';
 import { isPristine, PRISTINE_LWT, pristineDocument, pristineFields } from './pristine.ts';
 import type { ParsedPullPage } from './pull-page.ts';
+import { checkpointAfter } from './pull-url.ts';
 import { idsWithAssumedMaster, openMetaInstance, readCheckpoint, replicationHash, writeCheckpoint, type MetaInstance } from './replication-meta.ts';
 
 export interface BulkCatchUpOptions<T> {
@@ -13,7 +14,8 @@ export interface BulkCatchUpOptions<T> {
   pageSize: number;
   /** A smaller first page gets the first write going while the big pages download. */
   firstPageSize?: number;
-  pullPage(checkpoint: Checkpoint | undefined, limit: number, signal: AbortSignal): Promise<ParsedPullPage<T>>;
+  /** `nextLimit`: the size of the page that will be asked for after this one. */
+  pullPage(checkpoint: Checkpoint | undefined, limit: number, signal: AbortSignal, nextLimit: number): Promise<ParsedPullPage<T>>;
   /** Called once per stored page (progress). */
   onPage?(page: PullResponse<T>): void;
   signal: AbortSignal;
@@ -50,7 +52,7 @@ export async function bulkCatchUp<T extends { id: string }>(options: BulkCatchUp
   let inFlight = new AbortController();
   const request = (checkpoint: Checkpoint | undefined, limit: number) => {
     inFlight = new AbortController();
-    const page = options.pullPage(checkpoint, limit, inFlight.signal);
+    const page = options.pullPage(checkpoint, limit, inFlight.signal, options.pageSize);
     // Awaited by the loop, unless a stop ends the loop first: then its abort must not go unhandled.
     page.catch(() => undefined);
     return page;
@@ -63,7 +65,7 @@ export async function bulkCatchUp<T extends { id: string }>(options: BulkCatchUp
     let next: Promise<ParsedPullPage<T>> | undefined = request(checkpoint, options.firstPageSize ?? options.pageSize);
     while (next && !options.signal.aborted) {
       const page: ParsedPullPage<T> = await next;
-      const reached = stackCheckpoints<Checkpoint>([checkpoint, page.checkpoint]);
+      const reached = checkpointAfter(checkpoint, page.checkpoint);
       // The next page downloads while this one is written.
       next = page.remaining > 0 && page.documents.length > 0 ? request(reached, options.pageSize) : undefined;
       if (page.documents.length > 0) {

@@ -2,7 +2,7 @@ import type { RxCollection, RxError, RxReplicationPullStreamItem } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import type { Observable } from 'rxjs';
 import type { CollectionName } from '../../shared/schema/collections.ts';
-import { encodeCheckpoint, type Checkpoint } from '../../shared/sync/checkpoint.ts';
+import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
 import {
   PULL_MAX_LIMIT,
   RESYNC_REQUIRED,
@@ -20,6 +20,7 @@ export interface PullProgress {
 }
 
 import { parsePullPage } from './pull-page.ts';
+import { pullUrl } from './pull-url.ts';
 import { mainThreadTextFetch, type TextFetch, type TextResponse } from './background-fetch.ts';
 import type { RejectionLog } from './rejections.ts';
 import { bulkCatchUp } from './bulk-catch-up.ts';
@@ -101,9 +102,9 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
 
   const fetchText = options.fetchText ?? mainThreadTextFetch(doFetch);
 
-  const pullPage = async (checkpoint: Checkpoint | undefined, limit: number, signal?: AbortSignal) => {
-    const url = `${base}/pull?checkpoint=${encodeURIComponent(encodeCheckpoint(checkpoint))}&limit=${limit}`;
-    const response = await fetchText(url, withDeadline(timeoutMs, signal));
+  /** `nextLimit`: the size the page after this one will be asked for in (fetched ahead by a worker). */
+  const pullPage = async (checkpoint: Checkpoint | undefined, limit: number, signal?: AbortSignal, nextLimit = limit) => {
+    const response = await fetchText(pullUrl(base, checkpoint, limit), withDeadline(timeoutMs, signal), { base, checkpoint, limit: nextLimit });
     return response.ok ? parsePullPage<T>(response.text) : parseJsonResponse<never>(response);
   };
   const replicationIdentifier = replicationIdentifierFor(options.name, options.baseUrl);
