@@ -7,6 +7,7 @@
  */
 
 import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
+import { parsePageEnd } from './pull-page.ts';
 import { checkpointAfter, pullUrl, type NextPull } from './pull-url.ts';
 
 /** What a caller needs from a response: its status and its body as text. */
@@ -53,17 +54,13 @@ interface Ahead {
 const AHEAD_MAX_AGE_MS = 10_000;
 /** A page's checkpoint and count follow its documents: 1,000 organizations fit in this many last bytes. */
 const PAGE_END_BYTES = 64 * 1024;
-const PAGE_END = '],"checkpoint":';
 
 /** The checkpoint and count at the end of a pull page, read without decoding its documents. */
 function pageEnd(body: ArrayBuffer, decoder: TextDecoder): { checkpoint: Checkpoint; remaining: number } | undefined {
-  const tail = decoder.decode(new Uint8Array(body, Math.max(0, body.byteLength - PAGE_END_BYTES)));
-  const at = tail.lastIndexOf(PAGE_END);
-  if (at < 0) return undefined;
   try {
-    const end = JSON.parse(`{${tail.slice(at + 2)}`) as { checkpoint?: unknown; remaining?: unknown };
-    if (typeof end.remaining !== 'number' || typeof end.checkpoint !== 'object' || end.checkpoint === null) return undefined;
-    return { checkpoint: end.checkpoint as Checkpoint, remaining: end.remaining };
+    const end = parsePageEnd(decoder.decode(new Uint8Array(body, Math.max(0, body.byteLength - PAGE_END_BYTES))))?.end;
+    if (typeof end?.remaining !== 'number' || typeof end.checkpoint !== 'object' || end.checkpoint === null) return undefined;
+    return end;
   } catch {
     return undefined;
   }
@@ -174,18 +171,20 @@ export class BackgroundFetcher {
   /** The worker cannot serve: the main thread takes over what was pending and all that follows. */
   fail(): void {
     if (this.isBroken) return;
-    this.isBroken = true;
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const request of pending) this.fallback(request.url, request.signal).then(request.resolve, request.reject);
+    for (const request of this.stopServing()) this.fallback(request.url, request.signal).then(request.resolve, request.reject);
   }
 
   /** The sync stopped: what is pending is abandoned, as an aborted fetch would be. */
   close(): void {
+    for (const request of this.stopServing()) request.reject(new DOMException('The sync stopped.', 'AbortError'));
+  }
+
+  /** Sends nothing more to the worker; returns what it had pending, for the caller to settle. */
+  private stopServing(): Pending[] {
     this.isBroken = true;
     const pending = [...this.pending.values()];
     this.pending.clear();
-    for (const request of pending) request.reject(new DOMException('The sync stopped.', 'AbortError'));
+    return pending;
   }
 
   private settle(reply: BackgroundReply): void {

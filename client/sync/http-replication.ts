@@ -12,6 +12,9 @@ import {
   type PushRow,
   type Replicated,
 } from '../../shared/sync/protocol.ts';
+import { mainThreadTextFetch, type TextFetch, type TextResponse } from './background-fetch.ts';
+import { parsePullPage } from './pull-page.ts';
+import { pullUrl } from './pull-url.ts';
 
 export interface PullProgress {
   collection: CollectionName;
@@ -19,9 +22,6 @@ export interface PullProgress {
   remaining: number;
 }
 
-import { parsePullPage } from './pull-page.ts';
-import { pullUrl } from './pull-url.ts';
-import { mainThreadTextFetch, type TextFetch, type TextResponse } from './background-fetch.ts';
 import type { RejectionLog } from './rejections.ts';
 import { bulkCatchUp } from './bulk-catch-up.ts';
 import { runBeforeFirstStart } from './run-before-first-start.ts';

@@ -17,12 +17,22 @@ const DOCUMENTS_END = '],"checkpoint":';
  * checkpoint and count after them hold no array. Any other shape is parsed whole, without text.
  */
 export function parsePullPage<T>(text: string): ParsedPullPage<T> {
-  const end = text.lastIndexOf(DOCUMENTS_END);
-  if (text.startsWith(DOCUMENTS_START) && end > 0) {
-    const documentsJson = text.slice(DOCUMENTS_START.length, end + 1);
-    const rest = JSON.parse(`{${text.slice(end + 2)}`) as Omit<PullResponse<T>, 'documents'>;
+  const pageEnd = text.startsWith(DOCUMENTS_START) ? parsePageEnd<T>(text) : undefined;
+  if (pageEnd) {
+    const documentsJson = text.slice(DOCUMENTS_START.length, pageEnd.documentsEnd);
     const documents = JSON.parse(documentsJson) as PullResponse<T>['documents'];
-    if (Array.isArray(documents)) return { ...rest, documents, documentsJson };
+    if (Array.isArray(documents)) return { ...pageEnd.end, documents, documentsJson };
   }
   return JSON.parse(text) as PullResponse<T>;
+}
+
+/**
+ * What follows a page's documents — its checkpoint and count — in text that ends a pull page
+ * (the whole page, or its last bytes), and where the documents end in it. Undefined when the
+ * text holds no such end; a SyntaxError when what follows it is not JSON.
+ */
+export function parsePageEnd<T>(text: string): { documentsEnd: number; end: Omit<PullResponse<T>, 'documents'> } | undefined {
+  const at = text.lastIndexOf(DOCUMENTS_END);
+  if (at < 0) return undefined;
+  return { documentsEnd: at + 1, end: JSON.parse(`{${text.slice(at + 2)}`) as Omit<PullResponse<T>, 'documents'> };
 }
