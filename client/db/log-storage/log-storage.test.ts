@@ -21,11 +21,11 @@ const schema = fillWithDefaultSettings<Item>({
 type Instance = RxStorageInstance<Item, LogStorageInternals, Record<string, never>>;
 const open: Instance[] = [];
 
-async function openInstance(databaseName: string): Promise<Instance> {
+async function openInstance(databaseName: string, collectionName = 'items'): Promise<Instance> {
   const instance = await getRxStorageLog().createStorageInstance<Item>({
     databaseInstanceToken: randomToken(10),
     databaseName,
-    collectionName: 'items',
+    collectionName,
     schema,
     options: {},
     multiInstance: true,
@@ -143,6 +143,23 @@ describe('log storage', () => {
     expect((await tabB.bulkWrite([{ previous: a, document: fromB }], 'tab B')).error).toEqual([]);
     const lateA = await tabA.bulkWrite([{ previous: a, document: state('a', 'A edits its stale copy', a) }], 'tab A');
     expect(lateA.error.map((error) => storedOf(error)._rev)).toEqual([fromB._rev]);
+  });
+
+  it('lets a replication meta instance read at once what another copy of its log wrote', async () => {
+    const name = `db-${randomToken(8)}`;
+    // RxDB's name for a replication's meta instance; the conflict bases open a second copy of it.
+    const replication = await openInstance(name, 'rx-replication-meta-0123abcd');
+    const bases = await openInstance(name, 'rx-replication-meta-0123abcd');
+    await replication.findDocumentsById(['a'], true);
+    for (let round = 0; round < 20; round++) {
+      const id = `base-${round}`;
+      expect((await bases.bulkWrite([{ document: state(id, `master ${round}`) }], 'test')).error).toEqual([]);
+      // No waiting for the other copy's notice: the next read must already see the row.
+      expect(await labels(replication, [id])).toEqual({ [id]: `master ${round}` });
+      const stored = (await replication.findDocumentsById([id], true))[0] as RxDocumentData<Item>;
+      expect((await replication.bulkWrite([{ previous: stored, document: state(id, `pushed ${round}`, stored) }], 'test')).error).toEqual([]);
+      expect(await labels(bases, [id])).toEqual({ [id]: `pushed ${round}` });
+    }
   });
 
   it('shows another tab its writes through its change stream', async () => {

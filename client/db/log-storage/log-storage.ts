@@ -34,6 +34,8 @@ const REPLAY_RECORDS = 1;
 /** Replaying the log at open: not a change anyone made, so not an event (see changeStream). */
 const OPEN_CONTEXT = 'outpost-log-open';
 const SNAPSHOT_CONTEXT = 'outpost-log-snapshot';
+/** How RxDB names the instance that keeps a replication's checkpoints and assumed master states. */
+const REPLICATION_META_PREFIX = 'rx-replication-meta-';
 
 export interface LogStorageInternals {
   logName: string;
@@ -79,6 +81,18 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
   private loggedStates = 0;
   /** The compaction snapshot being applied, record by record: what it holds so far. */
   private snapshot: { id: string; ids: Set<string> } | undefined;
+  /** The tail of this copy's catch-ups and writes, which run one at a time (see exclusive). */
+  private serial: Promise<unknown> = Promise.resolve();
+  /**
+   * Whether every read first applies what other copies appended (see readable). A replication's
+   * meta instance needs it: its rows are written by several copies of the same log — RxDB's
+   * replication in the tab that syncs, the conflict bases in whichever tab edits (and a second
+   * copy in the same tab), the bulk catch-up — and RxDB's replication reads an assumed master
+   * state, pushes it, then writes the pushed state with that row as `previous`, ignoring a 409.
+   * A stale read there sends a push with no base or an old one: the server answers a conflict
+   * and the merge, from the wrong base, records a false one (or keeps an old value).
+   */
+  private readonly readsCatchUp: boolean;
 
   private constructor(
     params: RxStorageInstanceCreationParams<T, Record<string, never>>,
@@ -93,6 +107,7 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
     this.primaryPath = getPrimaryFieldOfPrimaryKey(params.schema.primaryKey) as Extract<keyof T, string>;
     this.channel = new BroadcastChannel(log.name);
     this.channel.onmessage = () => this.queueCatchUp();
+    this.readsCatchUp = params.collectionName.startsWith(REPLICATION_META_PREFIX);
   }
 
   static async open<T>(params: RxStorageInstanceCreationParams<T, Record<string, never>>): Promise<LogStorageInstance<T>> {
@@ -176,18 +191,30 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
   }
 
   async findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<T>[]> {
-    await this.ready();
+    await this.readable();
     return this.memory.findDocumentsById(ids, withDeleted);
   }
 
   async query(preparedQuery: PreparedQuery<T>): Promise<RxStorageQueryResult<T>> {
-    await this.ready();
+    await this.readable();
     return this.memory.query(preparedQuery);
   }
 
   async count(preparedQuery: PreparedQuery<T>): Promise<RxStorageCountResult> {
-    await this.ready();
+    await this.readable();
     return this.memory.count(preparedQuery);
+  }
+
+  /**
+   * Memory is ready to answer a read: replayed, and where reads must see every write committed
+   * before they began (readsCatchUp), in any tab or copy, caught up with the log. IndexedDB
+   * transactions are serializable, so the log read sees whatever committed before it started.
+   */
+  private async readable(): Promise<void> {
+    await this.ready();
+    if (!this.readsCatchUp) return;
+    if (this.isClosed) throw new Error(`${this.collectionName}: the storage is closed`);
+    await this.track(this.exclusive(() => this.catchUp()));
   }
 
   getAttachmentData(documentId: string, attachmentId: string): Promise<never> {
@@ -239,11 +266,26 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
 
   private locked<R>(task: () => Promise<R>): Promise<R> {
     if (this.isClosed) return Promise.reject(new Error(`${this.collectionName}: the storage is closed`));
-    const running = this.ready().then(() => withWriteLock(this.log.name, task));
+    return this.track(this.ready().then(() => withWriteLock(this.log.name, () => this.exclusive(task))));
+  }
+
+  /** Close waits for it. */
+  private track<R>(running: Promise<R>): Promise<R> {
     this.inFlight.add(running);
     const forget = () => this.inFlight.delete(running);
     running.then(forget, forget);
     return running;
+  }
+
+  /**
+   * One at a time in this copy: a catch-up that ran between a write's append and its memory
+   * write would apply that write twice (and the write would then find its own rows conflicting).
+   * A write takes the cross-tab lock first and then this; a read takes only this.
+   */
+  private exclusive<R>(task: () => Promise<R>): Promise<R> {
+    const run = this.serial.then(task, task);
+    this.serial = run.catch(() => undefined);
+    return run;
   }
 
   /** Another tab appended: replay it here, once for any number of notices meanwhile. */
