@@ -8,7 +8,9 @@ import { deleteIndexedDb } from '../db/delete-indexed-db.ts';
 import { storageForReplica } from '../db/replica-storage.ts';
 import type { PullProgress } from '../sync/http-replication.ts';
 import { isQuotaError } from '../data/storage-errors.ts';
+import { documentsInStep } from '../sync/in-step.ts';
 import { PendingWrites } from '../sync/pending-writes.ts';
+import type { MetaInstance } from '../sync/replication-meta.ts';
 import { RejectionLog } from '../sync/rejections.ts';
 import { startSync, type SyncEngine } from '../sync/sync-engine.ts';
 import type { SignedInUser } from './session.ts';
@@ -131,7 +133,7 @@ export async function openReplica(user: SignedInUser): Promise<Replica> {
     engine = running;
     for (const [collection, replication] of running.replications) {
       subscriptions.push(
-        replication.sent$.subscribe((document) => pending.settle(collection, [document as { id: string; updatedAt?: string }])),
+        replication.sent$.subscribe((document) => pending.acknowledge(collection, [document as { id: string; updatedAt?: string }])),
         replication.error$.subscribe((error) => setLastError(describeSyncError(error))),
       );
     }
@@ -149,9 +151,24 @@ export async function openReplica(user: SignedInUser): Promise<Replica> {
     );
     subscriptions.push(
       idle$.subscribe((isIdle) => {
-        if (isIdle && hasCompletedFirstCycle && engine === running && running.stream?.isConnected) markSynced();
+        if (!isIdle || engine !== running) return;
+        if (hasCompletedFirstCycle && running.stream?.isConnected) markSynced();
+        void settleInStep(running).catch(() => undefined);
       }),
     );
+  };
+
+  /**
+   * Settles every pending entry whose document the server already holds as it is here: a push
+   * settles its own entry as it succeeds, but a write can also end without one (merged into
+   * the master, refused and reverted, edited back), and its entry must not wait forever.
+   */
+  const settleInStep = async (running: SyncEngine) => {
+    for (const [collection, ids] of pending.byCollection()) {
+      const meta = running.replications.get(collection)?.metaInstance as MetaInstance | undefined;
+      if (!meta || engine !== running) continue;
+      pending.settle(collection, await documentsInStep(db.collections[collection], meta, ids));
+    }
   };
 
   const stop = async () => {

@@ -66,8 +66,8 @@ const now = () => new Date().toISOString();
 export function createDocument<C extends CollectionName>(replica: Replica, collection: C, draft: Omit<EntityOf<C>, 'updatedAt'>): Promise<SaveResult> {
   return settle(async () => {
     const document = await check(replica, collection, undefined, { ...draft, updatedAt: now() });
-    await replica.db.collections[collection].insert(document as never);
-    replica.pending.add(collection, document.id, document.updatedAt);
+    const stored = await replica.db.collections[collection].insert(document as never);
+    replica.pending.add(collection, document.id, document.updatedAt, stored.revision);
   });
 }
 
@@ -80,7 +80,7 @@ export function updateDocument<C extends CollectionName>(replica: Replica, colle
     const document = await replica.db.collections[collection].findOne(id).exec();
     if (!document) throw new Refused({ ok: false, message: 'This record is no longer on this device.', errors: {} });
     let written: EntityOf<C> | undefined;
-    await document.incrementalModify(async (stored) => {
+    const stored = await document.incrementalModify(async (stored) => {
       const data = stored as unknown as Record<string, unknown>;
       const current = entityFields(data) as EntityOf<C>;
       const before = asState(current, false);
@@ -89,7 +89,7 @@ export function updateDocument<C extends CollectionName>(replica: Replica, colle
       const internal = Object.fromEntries(Object.entries(data).filter(([key]) => key.startsWith('_')));
       return { ...internal, ...written } as never;
     });
-    if (written) replica.pending.add(collection, id, written.updatedAt);
+    if (written) replica.pending.add(collection, id, written.updatedAt, stored.revision);
   });
 }
 
@@ -101,7 +101,7 @@ export function deleteDocument(replica: Replica, collection: CollectionName, id:
     const updatedAt = now();
     await check(replica, collection, asState(current, false), { ...current, updatedAt, _deleted: true });
     await document.incrementalPatch({ updatedAt } as never);
-    await document.remove();
-    replica.pending.add(collection, id, updatedAt);
+    const removed = await document.remove();
+    replica.pending.add(collection, id, updatedAt, removed.revision);
   });
 }

@@ -82,6 +82,15 @@ export async function findAssumedMaster(meta: MetaInstance, documentId: string):
   return (await meta.findDocumentsById([assumedMasterId(meta, documentId)], true))[0];
 }
 
+/** The assumed master states the replication keeps for these documents, by id. */
+export async function findAssumedMasters(meta: MetaInstance, documentIds: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+  const found = await meta.findDocumentsById(
+    documentIds.map((id) => assumedMasterId(meta, id)),
+    true,
+  );
+  return new Map(found.map((row) => [row.itemId, row.docData as Record<string, unknown>]));
+}
+
 /** The ids, among these, whose assumed master state the replication already keeps. */
 export async function idsWithAssumedMaster(meta: MetaInstance, documentIds: readonly string[]): Promise<Set<string>> {
   const found = await meta.findDocumentsById(

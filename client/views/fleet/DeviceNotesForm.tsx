@@ -35,6 +35,11 @@ export function DeviceNotesForm(props: { device: Device }) {
   const [message, setMessage] = createSignal<string>();
   const [savedAt, setSavedAt] = createSignal<string>();
   const canEdit = () => mayWrite(replica, 'devices', props.device, props.device);
+  // This device's own state, not the whole replica's: other documents may be waiting, or none.
+  const isOnServer = () => {
+    replica.status.pendingCount();
+    return !replica.pending.has('devices', props.device.id);
+  };
 
   createEffect(
     on(
@@ -125,7 +130,7 @@ export function DeviceNotesForm(props: { device: Device }) {
               <span class="muted">Unsaved changes</span>
             </Show>
             <p class="muted save-state" role="status">
-              {savedAt() ? (replica.status.pendingCount() > 0 ? 'Saved on this device; it syncs when the server is reachable.' : 'Saved and synced.') : ''}
+              {savedAt() ? (isOnServer() ? 'Saved on this device and synced.' : 'Saved on this device; it syncs when the server is reachable.') : ''}
             </p>
           </div>
         </form>
