@@ -76,6 +76,14 @@ test('two managers edit one risk offline: different fields both survive; the sam
     const item = person.page.locator('.conflict-item').filter({ hasText: 'Title' });
     await expect.poll(() => item.getByTestId('kept-value').textContent()).toBe('Title from the manager');
     expect(await item.getByTestId('other-value').textContent()).toBe('Title from the admin');
+    // Who wrote each value: the kept one by the manager (as the server told the admin's merge),
+    // on their device and on the server; the other one never reached the server as such.
+    expect(await item.getByTestId('kept-authorship').textContent()).toMatch(
+      person === manager ? /^by you · .+ on your device · .+ on the server$/ : /^by (?!you )\S.* · .+ on their device · .+ on the server$/,
+    );
+    expect(await item.getByTestId('other-authorship').textContent()).toMatch(
+      person === admin ? /^by you · .+ on your device, not yet on the server$/ : /^by (?!you )\S.* · .+ on their device, not yet on the server$/,
+    );
     expect(await seriousAccessibilityViolations(person.page)).toEqual([]);
   }
   await screenshot(manager.page, 'conflicts-desktop');

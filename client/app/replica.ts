@@ -77,7 +77,7 @@ export async function openReplica(user: SignedInUser): Promise<Replica> {
   // With writes still pending, the old replica syncs them first (see `needsRebuild`).
   const needsRebuild = storedScope !== null && storedScope !== scopeKey && new PendingWrites(user.id).count > 0;
   if (!needsRebuild) localStorage.setItem(scopeStorageKey, scopeKey);
-  const db = await createOutpostDatabase({ name: databaseNameFor(user.id), storage, multiInstance: true, rejections });
+  const db = await createOutpostDatabase({ name: databaseNameFor(user.id), storage, multiInstance: true, rejections, author: { id: user.id, name: user.name } });
   const pending = new PendingWrites(user.id);
   // Ask the browser not to evict the replica under storage pressure (it may still say no).
   void navigator.storage?.persist?.().catch(() => false);

@@ -4,6 +4,7 @@ import { toRxJsonSchema } from '../../shared/schema/rxdb-schema.ts';
 import { mergeConflictHandler, serverStateConflictHandler } from '../sync/conflict-handler.ts';
 import { keepConflictBases } from '../sync/conflict-bases.ts';
 import type { RejectionLog } from '../sync/rejections.ts';
+import { conflictProvenanceOf, type LocalAuthor } from '../sync/conflict-provenance.ts';
 
 export type OutpostCollections = { [C in CollectionName]: RxCollection<EntityOf<C>> };
 export type OutpostDatabase = RxDatabase<OutpostCollections>;
@@ -17,6 +18,8 @@ export interface DatabaseOptions {
   collections?: readonly CollectionName[];
   /** Shared with the replication, so refused writes are settled instead of retried. */
   rejections?: RejectionLog;
+  /** The signed-in user: conflict records name them as the writer of this replica's values. */
+  author?: LocalAuthor;
 }
 
 /**
@@ -65,7 +68,7 @@ export async function createOutpostDatabase(options: DatabaseOptions): Promise<O
           schema: toRxJsonSchema(name, previous.get(name)) as unknown as RxJsonSchema<EntityOf<typeof name>>,
           conflictHandler: COLLECTIONS[name].isImmutable
             ? serverStateConflictHandler<EntityOf<typeof name>>(name, options.rejections)
-            : mergeConflictHandler<EntityOf<typeof name>>(name, options.rejections),
+            : mergeConflictHandler<EntityOf<typeof name>>(name, options.rejections, { provenance: conflictProvenanceOf(db), author: options.author }),
         },
       ]),
     ),

@@ -24,6 +24,7 @@ export interface PullProgress {
 
 import type { RejectionLog } from './rejections.ts';
 import { bulkCatchUp } from './bulk-catch-up.ts';
+import { conflictProvenanceOf } from './conflict-provenance.ts';
 import { runBeforeFirstStart } from './run-before-first-start.ts';
 
 export interface HttpReplicationOptions<T> {
@@ -176,6 +177,8 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
           });
           return rejection.master ?? ({ ...attempted, _deleted: true } as Replicated<T>);
         });
+        // Who wrote each master, for the merge's conflict records (read by the collection's conflict handler).
+        conflictProvenanceOf(options.collection.database).record(options.name, response.conflicts, response.conflictProvenance);
         return [...response.conflicts, ...refused];
       },
     },

@@ -1,8 +1,19 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import { COLLECTION_NAMES, COLLECTIONS } from '../../shared/schema/collections.ts';
-import { PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT, PUSH_MAX_ROWS } from '../../shared/sync/protocol.ts';
+import { ConflictProvenanceList, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT, PUSH_MAX_ROWS } from '../../shared/sync/protocol.ts';
 
 type JsonObject = Record<string, unknown>;
+
+/** Derived from the schema the client parses it with: one description of the shape. */
+function conflictProvenanceSchema(): JsonObject {
+  const json = toJsonSchema(ConflictProvenanceList, { target: 'openapi-3.0', errorMode: 'ignore' }) as JsonObject;
+  delete json['$schema'];
+  return {
+    ...json,
+    description:
+      "per conflict: when the server accepted that master (writtenAt) and who wrote it (writtenBy: absent for documents written before the server recorded writers; name: a user's, given only to callers who may read that organization's directory)",
+  };
+}
 
 const errorResponse = (description: string): JsonObject => ({
   description,
@@ -79,7 +90,8 @@ function collectionPaths(): JsonObject {
         },
         responses: {
           200: {
-            description: 'conflicts: current masters of rows whose assumed master was stale; rejected: rows refused by authorization, with a reason (both empty: all applied)',
+            description:
+              'conflicts: current masters of rows whose assumed master was stale; rejected: rows refused by authorization, with a reason (both empty: all applied); conflictProvenance: for each conflict, when the server accepted that master and who wrote it',
             content: {
               'application/json': {
                 schema: {
@@ -95,6 +107,7 @@ function collectionPaths(): JsonObject {
                         properties: { id: { type: 'string' }, reason: { type: 'string' }, field: { type: 'string' }, master: ref },
                       },
                     },
+                    conflictProvenance: conflictProvenanceSchema(),
                   },
                 },
               },

@@ -1,5 +1,7 @@
 import type { AuditEntry, AuditRecord, EnrollmentTokenRecord, SessionRecord } from './accounts.ts';
 import type { AgentDeviceRecord } from './agents.ts';
+import type { WriteProvenance } from './store.ts';
+import type { Principal } from '../auth/principal.ts';
 
 /**
  * Table rows as both engines return them (same column names and types; PostgreSQL bigints are
@@ -103,4 +105,21 @@ export const agentFromRow = (row: AgentRow): AgentDeviceRecord => ({
   lastSeenAt: row.last_seen_at ?? undefined,
   telemetryState: JSON.parse(row.telemetry_state) as unknown,
   stateStamp: row.state_stamp,
+});
+
+/** The provenance columns of a documents row (written_by_*: NULL for rows written before version 6). */
+export interface ProvenanceColumns {
+  written_at: number;
+  written_by_kind: string | null;
+  written_by_id: string | null;
+}
+
+const WRITER_KINDS: ReadonlySet<string> = new Set<Principal['kind']>(['user', 'agent', 'system']);
+
+export const provenanceFromRow = (id: string, row: ProvenanceColumns): WriteProvenance => ({
+  id,
+  writtenAt: row.written_at,
+  ...(row.written_by_kind !== null && row.written_by_id !== null && WRITER_KINDS.has(row.written_by_kind)
+    ? { writtenBy: { kind: row.written_by_kind as Principal['kind'], id: row.written_by_id } }
+    : {}),
 });

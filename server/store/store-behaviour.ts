@@ -91,6 +91,9 @@ async function changesWithSeq(store: Store, scope: Scope, collection: Collection
 
 const ids = (documents: readonly { id: string }[]) => documents.map((d) => d.id);
 
+/** The provenance of a master the system principal wrote, at whatever time the store's clock said. */
+const bySystem = (document: StoredDocument) => ({ id: document.id, writtenAt: expect.any(Number), writtenBy: { kind: 'system', id: 'system' } });
+
 export function describeStoreBehaviour(harness: StoreHarness): void {
   let store: Store;
   beforeEach(async () => {
@@ -146,7 +149,7 @@ export function describeStoreBehaviour(harness: StoreHarness): void {
       // An edit stamped long ago by a wrong clock is still the newest change.
       const before = await store.pull(EVERYTHING, 'devices', {}, 100);
       const edit = { ...fromTheFuture, assignee: 'Dana', updatedAt: '1980-06-01T00:00:00.000Z' };
-      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: edit, assumedMasterState: fromTheFuture }])).toEqual({ conflicts: [], rejected: [], written: 1 });
+      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: edit, assumedMasterState: fromTheFuture }])).toEqual({ conflicts: [], conflictProvenance: [], rejected: [], written: 1 });
       const after = await store.pull(EVERYTHING, 'devices', before.checkpoint, 100);
       expect(after.documents).toEqual([edit]);
       expect(after.checkpoint[org.id]).toBe((before.checkpoint[org.id] ?? 0) + 1);
@@ -328,7 +331,7 @@ export function describeStoreBehaviour(harness: StoreHarness): void {
     const devicesPull = () => store.pull(EVERYTHING, 'devices', {}, 100);
 
     it('inserts a document the server does not hold', async () => {
-      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: master }])).toEqual({ conflicts: [], rejected: [], written: 1 });
+      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: master }])).toEqual({ conflicts: [], conflictProvenance: [], rejected: [], written: 1 });
       expect(await devicesPull()).toEqual({ documents: [master], checkpoint: { [org.id]: 1 }, remaining: 0 });
       expect(await store.countDocuments()).toBe(1);
     });
@@ -336,14 +339,14 @@ export function describeStoreBehaviour(harness: StoreHarness): void {
     it('answers with the master when a row without an assumed state meets an existing document', async () => {
       await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: master }]);
       const blindWrite = { ...master, hostname: 'other-name' };
-      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: blindWrite }])).toEqual({ conflicts: [master], rejected: [], written: 0 });
+      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: blindWrite }])).toEqual({ conflicts: [master], conflictProvenance: [bySystem(master)], rejected: [], written: 0 });
       expect(await devicesPull()).toEqual({ documents: [master], checkpoint: { [org.id]: 1 }, remaining: 0 });
     });
 
     it('accepts without a new change a row without an assumed state that equals the master', async () => {
       await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: master }]);
       const sameContent = { ...reversedKeys(master), _rev: '3-abc', _meta: { lwt: 1 }, _attachments: {} } as StoredDocument;
-      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: sameContent }])).toEqual({ conflicts: [], rejected: [], written: 0 });
+      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: sameContent }])).toEqual({ conflicts: [], conflictProvenance: [], rejected: [], written: 0 });
       expect(await devicesPull()).toEqual({ documents: [master], checkpoint: { [org.id]: 1 }, remaining: 0 });
     });
 
@@ -351,7 +354,7 @@ export function describeStoreBehaviour(harness: StoreHarness): void {
       await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: master }]);
       const assumed = { ...reversedKeys(master), _rev: '7-ffff', _meta: { lwt: 1_700_000_000_000 }, _attachments: {} } as StoredDocument;
       const edited = { ...master, assignee: 'Dana', _rev: '8-0000', _meta: { lwt: 1 } } as StoredDocument;
-      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: edited, assumedMasterState: assumed }])).toEqual({ conflicts: [], rejected: [], written: 1 });
+      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: edited, assumedMasterState: assumed }])).toEqual({ conflicts: [], conflictProvenance: [], rejected: [], written: 1 });
       expect(await devicesPull()).toEqual({ documents: [{ ...master, assignee: 'Dana' }], checkpoint: { [org.id]: 2 }, remaining: 0 });
     });
 
@@ -361,11 +364,11 @@ export function describeStoreBehaviour(harness: StoreHarness): void {
       await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: current, assumedMasterState: master }]);
 
       const stale = { ...master, assignee: 'Dana', updatedAt: '2099-01-01T00:00:00.000Z' };
-      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: stale, assumedMasterState: master }])).toEqual({ conflicts: [current], rejected: [], written: 0 });
+      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: stale, assumedMasterState: master }])).toEqual({ conflicts: [current], conflictProvenance: [bySystem(current)], rejected: [], written: 0 });
       // A deleted master differs from a live assumed state with the same fields.
       const tombstone = deleted(current);
       await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: tombstone, assumedMasterState: current }]);
-      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: stale, assumedMasterState: current }])).toEqual({ conflicts: [tombstone], rejected: [], written: 0 });
+      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: stale, assumedMasterState: current }])).toEqual({ conflicts: [tombstone], conflictProvenance: [bySystem(tombstone)], rejected: [], written: 0 });
       expect(await devicesPull()).toEqual({ documents: [tombstone], checkpoint: { [org.id]: 3 }, remaining: 0 });
     });
 
@@ -376,20 +379,20 @@ export function describeStoreBehaviour(harness: StoreHarness): void {
         { newDocumentState: { ...master, notes: 'fresh' }, assumedMasterState: master },
         { newDocumentState: { ...second, notes: 'stale' }, assumedMasterState: { ...second, hostname: 'not-what-the-server-has' } },
       ]);
-      expect(result).toEqual({ conflicts: [second], rejected: [], written: 1 });
+      expect(result).toEqual({ conflicts: [second], conflictProvenance: [bySystem(second)], rejected: [], written: 1 });
       expect((await devicesPull()).documents).toEqual([second, { ...master, notes: 'fresh' }]);
     });
 
     it('changes nothing when an applied push is replayed', async () => {
       await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: master }]);
       const update = [{ newDocumentState: { ...master, assignee: 'Dana' }, assumedMasterState: master }];
-      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', update)).toEqual({ conflicts: [], rejected: [], written: 1 });
+      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', update)).toEqual({ conflicts: [], conflictProvenance: [], rejected: [], written: 1 });
       const before = await devicesPull();
       const batches: ChangeBatch[] = [];
       store.onChange((batch) => batches.push(batch));
 
-      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', update)).toEqual({ conflicts: [], rejected: [], written: 0 });
-      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: master }])).toEqual({ conflicts: [{ ...master, assignee: 'Dana' }], rejected: [], written: 0 });
+      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', update)).toEqual({ conflicts: [], conflictProvenance: [], rejected: [], written: 0 });
+      expect(await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: master }])).toEqual({ conflicts: [{ ...master, assignee: 'Dana' }], conflictProvenance: [bySystem(master)], rejected: [], written: 0 });
       expect(await devicesPull()).toEqual(before);
       expect(batches).toEqual([]);
     });
@@ -532,7 +535,7 @@ export function describeStoreBehaviour(harness: StoreHarness): void {
         });
         store.onChange((batch) => received.push(batch));
         const document = live(org);
-        expect(await store.push(SYSTEM_PRINCIPAL, 'orgs', [{ newDocumentState: document }])).toEqual({ conflicts: [], rejected: [], written: 1 });
+        expect(await store.push(SYSTEM_PRINCIPAL, 'orgs', [{ newDocumentState: document }])).toEqual({ conflicts: [], conflictProvenance: [], rejected: [], written: 1 });
         expect(received).toEqual([{ collection: 'orgs', orgId: org.id, documents: [document], seq: 1 }]);
         expect((await store.pull(EVERYTHING, 'orgs', {}, 10)).documents).toEqual([document]);
       } finally {
@@ -583,6 +586,72 @@ export function describeStoreBehaviour(harness: StoreHarness): void {
       const pushed = live(makeDevice(org.id, site.id));
       await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: pushed }]);
       expect(batches).toEqual([{ collection: 'devices', orgId: org.id, documents: [pushed], seq: 5 }]);
+    });
+  });
+
+  describe('who wrote each document', () => {
+    let clock: number;
+    let org: Org;
+    let site: Site;
+    let user: Principal;
+    let otherUser: Principal;
+    beforeEach(async () => {
+      await store.close();
+      clock = Date.parse('2026-03-01T08:00:00.000Z');
+      store = await harness.open({ now: () => clock });
+      org = makeOrg();
+      site = makeSite(org.id);
+      user = { kind: 'user', id: uuidv7(), scope: orgScope({ orgId: org.id, siteIds: 'all' }) };
+      otherUser = { kind: 'user', id: uuidv7(), scope: orgScope({ orgId: org.id, siteIds: 'all' }) };
+    });
+
+    it('answers each conflict with the principal and server time of the write that made the master', async () => {
+      const original = live(makeDevice(org.id, site.id));
+      await store.push(user, 'devices', [{ newDocumentState: original }]);
+      const stale = { ...original, notes: 'typed offline' };
+      clock += 60_000;
+      expect(await store.push(otherUser, 'devices', [{ newDocumentState: stale, assumedMasterState: { ...original, notes: 'never there' } }])).toEqual({
+        conflicts: [original],
+        conflictProvenance: [{ id: original.id, writtenAt: Date.parse('2026-03-01T08:00:00.000Z'), writtenBy: { kind: 'user', id: user.id } }],
+        rejected: [],
+        written: 0,
+      });
+
+      // An agent's write replaces the writer and the time.
+      const agent: Principal = { kind: 'agent', id: original.id, scope: orgScope({ orgId: org.id, siteIds: [site.id] }) };
+      const reported = { ...original, status: 'offline' as const };
+      await store.push(agent, 'devices', [{ newDocumentState: reported, assumedMasterState: original }]);
+      clock += 60_000;
+      const result = await store.push(otherUser, 'devices', [{ newDocumentState: stale, assumedMasterState: original }]);
+      expect(result.conflictProvenance).toEqual([{ id: original.id, writtenAt: Date.parse('2026-03-01T08:01:00.000Z'), writtenBy: { kind: 'agent', id: original.id } }]);
+    });
+
+    it('names the writer of a row written earlier in the same push', async () => {
+      const original = live(makeDevice(org.id, site.id));
+      await store.push(otherUser, 'devices', [{ newDocumentState: original }]);
+      clock += 5_000;
+      const result = await store.push(user, 'devices', [
+        { newDocumentState: { ...original, notes: 'first row' }, assumedMasterState: original },
+        { newDocumentState: { ...original, notes: 'second row' }, assumedMasterState: original },
+      ]);
+      expect(result.written).toBe(1);
+      expect(result.conflictProvenance).toEqual([{ id: original.id, writtenAt: clock, writtenBy: { kind: 'user', id: user.id } }]);
+    });
+
+    it('records seeded documents and compacted texts as the system\'s writes', async () => {
+      const seeded = live(makeDevice(org.id, site.id));
+      await store.insertMany('devices', [seeded]);
+      const seededConflict = await store.push(user, 'devices', [{ newDocumentState: { ...seeded, notes: 'x' } }]);
+      expect(seededConflict.conflictProvenance).toEqual([{ id: seeded.id, writtenAt: clock, writtenBy: { kind: 'system', id: 'system' } }]);
+
+      const runbookId = uuidv7();
+      const update = { id: uuidv7(), orgId: org.id, targetCollection: 'runbooks', targetId: runbookId, field: 'body', update: 'AQ==', updatedAt: new Date(clock).toISOString(), _deleted: false } as StoredDocument;
+      await store.push(user, 'doc_updates', [{ newDocumentState: update }]);
+      clock += 1_000;
+      const key = { orgId: org.id, targetCollection: 'runbooks' as const, targetId: runbookId };
+      expect(await store.compactText(SYSTEM_PRINCIPAL, key, (updates) => updates.map(deleted))).toBe(1);
+      const replay = await store.push(user, 'doc_updates', [{ newDocumentState: update }]);
+      expect(replay.conflictProvenance).toEqual([{ id: update.id, writtenAt: clock, writtenBy: { kind: 'system', id: 'system' } }]);
     });
   });
 

@@ -46,9 +46,21 @@ export interface PushOptions {
   isVisible?: (stored: StoredDocument) => boolean;
 }
 
+/** Who wrote a document's current state, and when the server accepted it. */
+export interface WriteProvenance {
+  /** The document's id. */
+  id: string;
+  /** Server time of the write, in milliseconds since the epoch. */
+  writtenAt: number;
+  /** Absent for documents written before the store kept track of writers. */
+  writtenBy?: { kind: Principal['kind']; id: string };
+}
+
 export interface PushResult {
   /** Current masters of the rows that were not applied. */
   conflicts: StoredDocument[];
+  /** Who wrote each of `conflicts`, and when: one entry per conflict, in the same order. */
+  conflictProvenance: WriteProvenance[];
   /** Rows outside the principal's scope: not applied, each with its reason. */
   rejected: RejectedRow[];
   /** Rows written (identical replays are not counted: they change nothing). */
@@ -111,7 +123,7 @@ export interface Store {
   push(principal: Principal, collection: CollectionName, rows: readonly PushRow<StoredDocument>[], options?: PushOptions): Promise<PushResult>;
   /** Current states by id (deleted ones included), for checks that need related documents. */
   getMany(collection: CollectionName, ids: readonly string[]): Promise<StoredDocument[]>;
-  /** Loads documents without conflict checks: seeding an empty database. */
+  /** Loads documents without conflict checks: seeding an empty database (written by the system). */
   insertMany(collection: CollectionName, documents: readonly StoredDocument[]): Promise<void>;
   /** How many live updates a text has, by the site they carry (null: none). */
   countLiveUpdates(key: CollabTextKey): Promise<Map<string | null, number>>;

@@ -11,6 +11,7 @@ import { parsePushBody } from './replicated-document.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { readScope, writeAuthorizer } from './authorization.ts';
 import { asciiJson } from './ascii-json.ts';
+import { describeConflictProvenance } from './conflict-provenance.ts';
 import { streamRoute, type StreamOptions } from './stream.ts';
 
 function collectionParam(name: string): CollectionName {
@@ -74,6 +75,8 @@ export function syncRoutes(store: Store, streamOptions: StreamOptions): Hono<App
       const response: PushResponse = {
         conflicts: result.conflicts,
         rejected: result.rejected.map((r) => ({ id: r.id, reason: r.reason, ...(r.field ? { field: r.field } : {}), ...(r.master ? { master: r.master } : {}) })),
+        // Only beside conflicts: an all-applied answer stays as small as it was.
+        ...(result.conflicts.length > 0 ? { conflictProvenance: await describeConflictProvenance(store, principal, result.conflicts, result.conflictProvenance) } : {}),
       };
       return c.json(response);
     } catch (error) {

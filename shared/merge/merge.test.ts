@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ConflictRecord } from '../schema/common.ts';
+import * as v from 'valibot';
+import { ConflictRecord } from '../schema/common.ts';
 import type { Device } from '../schema/device.ts';
 import type { Runbook, RunbookStep } from '../schema/runbook.ts';
 import { canonicalJson, isDeepEqual } from './canonical.ts';
@@ -312,6 +313,83 @@ describe('mergeDocuments', () => {
   });
 });
 
+describe('mergeDocuments: who wrote each value', () => {
+  const DANA = { kind: 'user', id: USER_ID, name: 'Dana Kim', serverAt: '2026-01-31T09:00:05.000Z' } as const;
+  const ALEX = { kind: 'user', id: ORG_ID, name: 'Alex Roe' } as const;
+  const keptByDana = { by: USER_ID, byKind: 'user', byName: 'Dana Kim', at: T_MASTER, serverAt: '2026-01-31T09:00:05.000Z' };
+  const otherByAlex = { by: ORG_ID, byKind: 'user', byName: 'Alex Roe', at: T_LOCAL };
+
+  it('records the writer, device time and server time of both values of a top-level clash', () => {
+    const merged = mergeDocuments({
+      base: runbook(),
+      master: runbook({ title: 'Master title', updatedAt: T_MASTER }),
+      local: runbook({ title: 'Local title', updatedAt: T_LOCAL }),
+      authors: { master: DANA, local: ALEX },
+    });
+    expect(merged.conflicts).toEqual([
+      { id: expect.stringMatching(/^c-[0-9a-f]{16}$/), path: 'title', keptValue: 'Master title', otherValue: 'Local title', recordedAt: T_LOCAL, kept: keptByDana, other: otherByAlex },
+    ]);
+    expect(v.parse(ConflictRecord, merged.conflicts?.[0])).toEqual(merged.conflicts?.[0]);
+  });
+
+  it('records both writers on clashes inside identified-list items and nested objects', () => {
+    const base = runbook();
+    const merged = mergeDocuments({
+      base,
+      master: runbook({ updatedAt: T_MASTER, steps: [step(STEP_A, 'Master wording'), base.steps[1]!] }),
+      local: runbook({ updatedAt: T_LOCAL, steps: [step(STEP_A, 'Local wording'), base.steps[1]!] }),
+      authors: { master: DANA, local: ALEX },
+    });
+    const inventoryClash = mergeDocuments({
+      base: device(500),
+      master: device(400, { updatedAt: T_MASTER, inventory: { disks: [{ id: 'C:', totalBytes: 1000, freeBytes: 400 }], observedAt: T_MASTER } }),
+      local: device(300, { updatedAt: T_LOCAL, inventory: { disks: [{ id: 'C:', totalBytes: 1000, freeBytes: 300 }], observedAt: T_LOCAL } }),
+      authors: { master: DANA, local: ALEX },
+    });
+    const records = [...(merged.conflicts ?? []), ...(inventoryClash.conflicts ?? [])];
+    expect(records.map((c) => c.path)).toEqual([`steps[id=${STEP_A}].instruction`, 'inventory.disks[id=C:].freeBytes', 'inventory.observedAt']);
+    for (const record of records) {
+      expect(record.kept).toEqual(keptByDana);
+      expect(record.other).toEqual(otherByAlex);
+    }
+    // Each record has its own copy: resolving or editing one never touches another.
+    expect(records[0]?.kept).not.toBe(records[1]?.kept);
+  });
+
+  it('records what it knows of each side and nothing for a side without a writer', () => {
+    const merged = mergeDocuments({
+      base: runbook(),
+      master: runbook({ title: 'Master title', updatedAt: T_MASTER }),
+      local: runbook({ title: 'Local title', updatedAt: T_LOCAL }),
+      authors: { master: { serverAt: '2026-01-31T09:00:05.000Z' } },
+    });
+    expect(merged.conflicts?.[0]?.kept).toEqual({ at: T_MASTER, serverAt: '2026-01-31T09:00:05.000Z' });
+    expect(merged.conflicts?.[0]).not.toHaveProperty('other');
+  });
+
+  it('works as before without authors: records carry no sides', () => {
+    const merged = mergeDocuments({ base: runbook(), master: runbook({ title: 'Master title' }), local: runbook({ title: 'Local title' }) });
+    expect(merged.conflicts).toHaveLength(1);
+    expect(Object.keys(merged.conflicts?.[0] ?? {}).sort()).toEqual(['id', 'keptValue', 'otherValue', 'path', 'recordedAt']);
+  });
+
+  it('leaves out what the record schema would refuse, so the merged document still reaches the server', () => {
+    const merged = mergeDocuments({
+      base: runbook(),
+      master: runbook({ title: 'Master title', updatedAt: T_MASTER }),
+      local: runbook({ title: 'Local title', updatedAt: T_LOCAL }),
+      authors: { master: { kind: 'user', id: USER_ID, name: '', serverAt: 'yesterday' }, local: { id: 'x'.repeat(500), name: 'Alex Roe' } },
+    });
+    expect(merged.conflicts?.[0]?.kept).toEqual({ by: USER_ID, byKind: 'user', at: T_MASTER });
+    expect(merged.conflicts?.[0]?.other).toEqual({ byName: 'Alex Roe', at: T_LOCAL });
+  });
+
+  it('keeps the record id independent of who wrote it, so two devices raise the same record once', () => {
+    const input = { base: runbook(), master: runbook({ title: 'Master title' }), local: runbook({ title: 'Local title' }) };
+    expect(mergeDocuments({ ...input, authors: { master: DANA, local: ALEX } }).conflicts?.[0]?.id).toBe(mergeDocuments(input).conflicts?.[0]?.id);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Properties over random documents: a small generator, random edits on each side
 
@@ -508,6 +586,26 @@ describe('mergeDocuments properties', () => {
     fc.assert(fc.property(scenarioArb, ({ base, master, local }) => {
       const merged = mergeDocuments({ base, master, local });
       expect(sharedReferences(merged, [base, master, local])).toEqual([]);
+    }), RUNS);
+  });
+
+  it('names the given writers on every record it raises, each record with its own copy, deterministically', () => {
+    const authors = deepFreeze({
+      master: { kind: 'user' as const, id: USER_ID, name: 'Dana Kim', serverAt: T_MASTER },
+      local: { kind: 'user' as const, id: ORG_ID, name: 'Alex Roe' },
+    });
+    fc.assert(fc.property(scenarioArb, ({ base, master, local }) => {
+      const merged = mergeDocuments({ base, master, local, authors });
+      expect(canonicalJson(mergeDocuments({ base, master, local, authors: structuredClone(authors) }))).toBe(canonicalJson(merged));
+      const existing = new Set([...(master.conflicts ?? []), ...(local.conflicts ?? [])].map((c) => c.id));
+      const fresh = (merged.conflicts ?? []).filter((record) => !existing.has(record.id));
+      for (const record of fresh) {
+        expect(record.kept).toMatchObject({ by: USER_ID, byKind: 'user', byName: 'Dana Kim', serverAt: T_MASTER });
+        expect(record.other).toMatchObject({ by: ORG_ID, byKind: 'user', byName: 'Alex Roe' });
+        expect(record.other).not.toHaveProperty('serverAt');
+      }
+      expect(new Set(fresh.map((record) => record.kept)).size).toBe(fresh.length);
+      expect(sharedReferences(merged, [base, master, local, authors])).toEqual([]);
     }), RUNS);
   });
 });

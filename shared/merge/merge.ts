@@ -1,4 +1,5 @@
-import type { ConflictRecord } from '../schema/common.ts';
+import * as v from 'valibot';
+import { ConflictSide, type ConflictRecord, type WriterKind } from '../schema/common.ts';
 import { canonicalJson, isDeepEqual } from './canonical.ts';
 
 /**
@@ -10,6 +11,21 @@ export interface MergeInput<T> {
   base: T | undefined;
   master: T;
   local: T;
+  /**
+   * Who wrote each side, where known: every conflict record then says who wrote its kept value
+   * (master) and its other value (local), with the side's `updatedAt` as the author's clock.
+   */
+  authors?: { master?: Writer | undefined; local?: Writer | undefined } | undefined;
+}
+
+/** Who wrote one side of a merge, as far as the caller knows it. */
+export interface Writer {
+  kind?: WriterKind | undefined;
+  id?: string | undefined;
+  /** A user's display name. */
+  name?: string | undefined;
+  /** When the server accepted this side's state (ISO); absent for a state that never reached it. */
+  serverAt?: string | undefined;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -18,6 +34,9 @@ type Primitive = string | number | boolean | null;
 
 interface MergeContext {
   readonly recordedAt: string;
+  /** Who wrote master's and local's values: copied into every record this merge raises. */
+  readonly kept: ConflictSide | undefined;
+  readonly other: ConflictSide | undefined;
   /** Conflict records raised by this merge, in field order. */
   readonly conflicts: ConflictRecord[];
 }
@@ -32,7 +51,12 @@ export function mergeDocuments<T extends { conflicts?: ConflictRecord[] | undefi
   const base: JsonObject = input.base === undefined ? {} : toRecord(input.base);
   const master = toRecord(input.master);
   const local = toRecord(input.local);
-  const context: MergeContext = { recordedAt: recordedAtOf(local, master, base), conflicts: [] };
+  const context: MergeContext = {
+    recordedAt: recordedAtOf(local, master, base),
+    kept: sideOf(input.authors?.master, master),
+    other: sideOf(input.authors?.local, local),
+    conflicts: [],
+  };
 
   const merged = mergeObjects(base, master, local, '', context, DOCUMENT_LEVEL_KEYS);
   if (ownValue(master, '_deleted') !== undefined || ownValue(local, '_deleted') !== undefined) {
@@ -165,8 +189,34 @@ function keepMasterAndRecord(master: unknown, local: unknown, path: string, cont
     keptValue: cloneJson(master) ?? null,
     otherValue,
     recordedAt: context.recordedAt,
+    // Copies: records never share structure with each other.
+    ...(context.kept ? { kept: { ...context.kept } } : {}),
+    ...(context.other ? { other: { ...context.other } } : {}),
   });
   return cloneJson(master);
+}
+
+const SIDE_FIELDS = ConflictSide.entries;
+
+/**
+ * One side's provenance for its records: the writer as given, the side's `updatedAt` as the
+ * author's clock. A field the record schema would refuse is left out, never sent: the server
+ * refuses a whole push over one invalid record, and the merged document must reach it.
+ */
+function sideOf(writer: Writer | undefined, document: JsonObject): ConflictSide | undefined {
+  if (writer === undefined) return undefined;
+  const candidates: [keyof ConflictSide, unknown][] = [
+    ['by', writer.id],
+    ['byKind', writer.kind],
+    ['byName', writer.name],
+    ['at', ownValue(document, 'updatedAt')],
+    ['serverAt', writer.serverAt],
+  ];
+  const side: Record<string, unknown> = {};
+  for (const [key, value] of candidates) {
+    if (value !== undefined && v.is(SIDE_FIELDS[key].wrapped, value)) side[key] = value;
+  }
+  return Object.keys(side).length > 0 ? (side as ConflictSide) : undefined;
 }
 
 /**

@@ -23,9 +23,31 @@ export const integer = (min: number, max: number) =>
 export const Tag = text(64, 1);
 export const Tags = list(Tag, 50);
 
+/** Who writes documents: a person, an endpoint agent, or the server itself (seeding, compaction). */
+export const WRITER_KINDS = ['user', 'agent', 'system'] as const;
+export type WriterKind = (typeof WRITER_KINDS)[number];
+
+/**
+ * Who wrote one side of a conflict and when, as far as the merging device knew: `at` is the
+ * author's clock (the side's `updatedAt`, informational: field clocks are wrong), `serverAt` when
+ * the server accepted that state (absent for a value that never reached the server as such).
+ */
+export const ConflictSide = v.strictObject({
+  /** The writer's id: a user id, an agent's device id, or "system". */
+  by: v.optional(text(128, 1)),
+  byKind: v.optional(v.picklist(WRITER_KINDS)),
+  /** A user's display name, when the merging device could know it. */
+  byName: v.optional(text(200, 1)),
+  at: v.optional(Timestamp),
+  serverAt: v.optional(Timestamp),
+});
+export type ConflictSide = v.InferOutput<typeof ConflictSide>;
+
 /**
  * A same-field conflict that the merge could not settle without choosing: the document keeps
  * `keptValue` and this record keeps `otherValue`, so nothing is lost and a person can decide.
+ * `kept` and `other` say who wrote each value and when (records from before they existed have
+ * neither).
  */
 export const ConflictRecord = v.strictObject({
   id: text(128, 1),
@@ -33,6 +55,8 @@ export const ConflictRecord = v.strictObject({
   keptValue: v.unknown(),
   otherValue: v.unknown(),
   recordedAt: Timestamp,
+  kept: v.optional(ConflictSide),
+  other: v.optional(ConflictSide),
 });
 export type ConflictRecord = v.InferOutput<typeof ConflictRecord>;
 

@@ -28,4 +28,25 @@ describe('toRxJsonSchema', () => {
     expect(toRxJsonSchema('risks').indexes).toEqual([]);
     expect(toRxJsonSchema('risks', ['status', 'score']).properties['score']).toMatchObject({ minimum: 1, maximum: 25, multipleOf: 1 });
   });
+
+  it.each(COLLECTION_NAMES)('describes conflict records of %s exactly as replicas were created with them, so existing replicas still open', (name) => {
+    // RxDB refuses a collection whose stored schema differs (DB6): this shape must not change
+    // without a schema version and a migration.
+    expect(toRxJsonSchema(name).properties['conflicts']).toEqual({
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', minLength: 1, maxLength: 128 },
+          path: { type: 'string', minLength: 1, maxLength: 512 },
+          keptValue: {},
+          otherValue: {},
+          recordedAt: { type: 'string', format: 'date-time' },
+        },
+        required: ['id', 'path', 'keptValue', 'otherValue', 'recordedAt'],
+        additionalProperties: false,
+      },
+      maxItems: 200,
+    });
+  });
 });

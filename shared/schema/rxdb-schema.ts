@@ -16,6 +16,15 @@ const UUID_LENGTH = 36;
 const TIMESTAMP_LENGTH = 30;
 
 /**
+ * Conflict-record fields added after replicas were first created (who wrote each value). RxDB
+ * refuses to open a collection whose schema changed without a version bump (error DB6), and a
+ * bump migrates every stored document (minutes for 10,000 devices in IndexedDB). Replicas
+ * validate nothing (the server validates every push), so the replica schema keeps describing
+ * conflict records as version 0 did, and existing replicas keep opening.
+ */
+const CONFLICT_FIELDS_AFTER_VERSION_0 = ['kept', 'other'] as const;
+
+/**
  * Derives the RxDB schema from the valibot schema, the single source of truth. Refinements
  * that JSON Schema cannot express (`v.check`) are left to valibot on the server.
  */
@@ -26,6 +35,8 @@ export function toRxJsonSchema(name: CollectionName, indexes: CollectionDefiniti
     required?: string[];
   };
   const properties = structuredClone(json.properties ?? {});
+  const conflictRecord = (properties['conflicts']?.['items'] ?? {}) as { properties?: Record<string, unknown> };
+  for (const field of CONFLICT_FIELDS_AFTER_VERSION_0) delete conflictRecord.properties?.[field];
   const required = [...(json.required ?? [])];
   // RxDB needs a bounded primary key and bounded indexed strings.
   const indexed = new Set(definition.indexes.flatMap((index) => (typeof index === 'string' ? [index] : [...index])));

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { CollectionName } from '../schema/collections.ts';
+import { Timestamp, WRITER_KINDS, text } from '../schema/common.ts';
 import type { Checkpoint } from './checkpoint.ts';
 
 /** A document as it travels: the entity plus RxDB's soft-deletion flag. */
@@ -46,12 +47,38 @@ export interface RejectedPush<T = unknown> {
 }
 
 /**
+ * Who wrote a conflicting master, and when the server accepted it: the merge records it beside
+ * the value it keeps. `writtenBy` is absent for documents written before the server kept track;
+ * `name` is a user's display name, given only to callers who may read that organization's
+ * directory. Parsed leniently (unknown keys dropped), so a newer server's additions never cost
+ * an older client the rest.
+ */
+export const ConflictProvenance = v.object({
+  /** The conflicting document's id. */
+  id: text(128, 1),
+  /** Server time of the master's write. */
+  writtenAt: Timestamp,
+  writtenBy: v.optional(
+    v.object({
+      kind: v.picklist(WRITER_KINDS),
+      id: text(128, 1),
+      name: v.optional(text(200, 1)),
+    }),
+  ),
+});
+export type ConflictProvenance = v.InferOutput<typeof ConflictProvenance>;
+export const ConflictProvenanceList = v.pipe(v.array(ConflictProvenance), v.maxLength(PUSH_MAX_ROWS));
+
+/**
  * Push answer: `conflicts` holds the current master of every row whose assumed master was
  * stale (resolve by merging); `rejected` the rows refused by authorization. Both empty: all applied.
+ * `conflictProvenance` says, per conflicting id, who wrote that master and when (servers before
+ * it existed do not send it).
  */
 export interface PushResponse<T = unknown> {
   conflicts: Replicated<T>[];
   rejected: RejectedPush<T>[];
+  conflictProvenance?: ConflictProvenance[];
 }
 
 /** One batch of changes on the live stream (GET /api/sync/stream). */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeDevice, makeSite } from '../support/documents.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { ADMIN_EMAIL, startTestServer, type TestServer } from '../support/server.ts';
 
 const json = { 'content-type': 'application/json' };
 
@@ -62,5 +62,25 @@ describe('push idempotency', () => {
     const stale = { ...device, assignee: 'second writer' };
     expect(await push('devices', [{ newDocumentState: stale, assumedMasterState: device }])).toEqual([first]);
     expect((await pullAll('devices')).documents).toEqual([first]);
+  });
+
+  it('says beside each conflict who wrote that master and when the server accepted it', async () => {
+    const org = { id: server.orgId };
+    const device = { ...makeDevice(org.id, makeSite(org.id).id), _deleted: false };
+    const before = Date.now();
+    await push('devices', [{ newDocumentState: device }]);
+    const after = Date.now();
+    const response = await server.adminFetch(`${server.url}/api/sync/devices/push`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify([{ newDocumentState: { ...device, assignee: 'blind write' } }]),
+    });
+    const answer = (await response.json()) as { conflicts: unknown[]; conflictProvenance?: { id: string; writtenAt: string; writtenBy?: unknown }[] };
+    const admin = await server.store.users.findByEmail(ADMIN_EMAIL);
+    expect(answer.conflicts).toEqual([device]);
+    expect(answer.conflictProvenance).toEqual([{ id: device.id, writtenAt: expect.any(String), writtenBy: { kind: 'user', id: admin?.id, name: admin?.name } }]);
+    const writtenAt = Date.parse(answer.conflictProvenance?.[0]?.writtenAt ?? '');
+    expect(writtenAt).toBeGreaterThanOrEqual(before);
+    expect(writtenAt).toBeLessThanOrEqual(after);
   });
 });

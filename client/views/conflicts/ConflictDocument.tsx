@@ -48,7 +48,13 @@ export function ConflictDocument(props: { conflicted: ConflictedDocument }) {
       <ul class="conflict-list">
         <For each={props.conflicted.conflicts}>
           {(record) => (
-            <ConflictItem record={record} fieldName={describePath(document(), record.path)} canResolve={canResolve()} onResolve={(resolution) => resolve(record, resolution)} />
+            <ConflictItem
+              record={record}
+              fieldName={describePath(document(), record.path)}
+              viewerId={replica.user.id}
+              canResolve={canResolve()}
+              onResolve={(resolution) => resolve(record, resolution)}
+            />
           )}
         </For>
       </ul>

@@ -1,15 +1,45 @@
-import { Show, createSignal } from 'solid-js';
-import type { ConflictRecord } from '../../../shared/schema/common.ts';
+import { For, Show, createSignal } from 'solid-js';
+import type { ConflictRecord, ConflictSide } from '../../../shared/schema/common.ts';
 import { ErrorText } from '../../ui/ErrorText.tsx';
 import { Field, describedBy } from '../../ui/Field.tsx';
 import { ago, formatDateTime } from '../../ui/relative-time.ts';
+import { authorshipOf } from './conflict-authorship.ts';
 import { editableText, formatValue, parseMergedValue, type Resolution } from './conflict-resolution.ts';
+
+/** Who wrote one value and when: "by Dana Kim · 2 h ago on their device · 2 h ago on the server". */
+function Authorship(props: { side: ConflictSide | undefined; role: 'kept' | 'other'; viewerId: string | undefined; testId: string }) {
+  const parts = () => authorshipOf(props.side, props.role, props.viewerId);
+  return (
+    <Show when={parts().length > 0}>
+      <p class="conflict-authorship" data-testid={props.testId}>
+        <For each={parts()}>
+          {(part) =>
+            'time' in part ? (
+              <time datetime={part.time} title={formatDateTime(part.time)}>
+                {ago(part.time)}
+              </time>
+            ) : (
+              part.text
+            )
+          }
+        </For>
+      </p>
+    </Show>
+  );
+}
 
 /**
  * One conflict record: the value the document kept beside the one it did not, and the three
  * ways out. `onResolve` answers an error message, or undefined when the decision was saved.
  */
-export function ConflictItem(props: { record: ConflictRecord; fieldName: string; canResolve: boolean; onResolve(resolution: Resolution): Promise<string | undefined> }) {
+export function ConflictItem(props: {
+  record: ConflictRecord;
+  fieldName: string;
+  /** The signed-in user, so their own writes read "by you". */
+  viewerId?: string | undefined;
+  canResolve: boolean;
+  onResolve(resolution: Resolution): Promise<string | undefined>;
+}) {
   const [isEditing, setEditing] = createSignal(false);
   const [merged, setMerged] = createSignal('');
   const [error, setError] = createSignal<string>();
@@ -48,10 +78,12 @@ export function ConflictItem(props: { record: ConflictRecord; fieldName: string;
         <div class="conflict-value kept">
           <span class="value-label">Kept: in the document now</span>
           <pre data-testid="kept-value">{formatValue(props.record.keptValue)}</pre>
+          <Authorship side={props.record.kept} role="kept" viewerId={props.viewerId} testId="kept-authorship" />
         </div>
         <div class="conflict-value other">
           <span class="value-label">Other: not applied</span>
           <pre data-testid="other-value">{formatValue(props.record.otherValue)}</pre>
+          <Authorship side={props.record.other} role="other" viewerId={props.viewerId} testId="other-authorship" />
         </div>
       </div>
       <Show when={props.canResolve} fallback={<p class="muted">Someone who may edit this record decides which value stays.</p>}>

@@ -174,6 +174,20 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE collection = 'doc_updates' AND NOT deleted;
     `,
   },
+  {
+    version: 6,
+    name: 'who wrote each document\'s current state',
+    up: `
+      -- The principal whose write produced the row's state, beside written_at (server time), so
+      -- a conflict can say who wrote the value it keeps. NULL: written before this version.
+      -- Nullable without a default, and the check NOT VALID (existing rows are all NULL): PostgreSQL
+      -- neither rewrites nor scans the table, so a large one migrates at once.
+      ALTER TABLE documents
+        ADD COLUMN written_by_kind text,
+        ADD COLUMN written_by_id   text COLLATE "C",
+        ADD CONSTRAINT documents_written_by_kind CHECK (written_by_kind IN ('user', 'agent', 'system')) NOT VALID;
+    `,
+  },
 ];
 
 /**

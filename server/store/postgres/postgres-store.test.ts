@@ -4,6 +4,7 @@ import { uuidv7 } from '../../../shared/id/uuidv7.ts';
 import type { Checkpoint } from '../../../shared/sync/checkpoint.ts';
 import { makeDevice, makeOrg, makeSite } from '../../../test/support/documents.ts';
 import { SYSTEM_PRINCIPAL, type Scope } from '../../auth/principal.ts';
+import { encodeDocument } from '../document-codec.ts';
 import type { ChangeBatch, StoredDocument } from '../store.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
 import type { PostgresStore } from './postgres-store.ts';
@@ -64,7 +65,7 @@ describe.skipIf(!url)('PostgresStore', () => {
       const second = await schemas.open({ schema });
       expect(await second.pull(EVERYTHING, 'devices', {}, 100)).toEqual({ documents: [device], checkpoint: { [org.id]: 2 }, remaining: 0 });
       expect(await second.countDocuments()).toBe(2);
-      expect(await second.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: { ...device, notes: 'x' } }])).toEqual({ conflicts: [device], rejected: [], written: 0 });
+      expect(await second.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: { ...device, notes: 'x' } }])).toMatchObject({ conflicts: [device], rejected: [], written: 0 });
       await second.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: live(makeDevice(org.id, site.id)) }]);
       expect((await second.pull(EVERYTHING, 'devices', { [org.id]: 2 }, 100)).checkpoint).toEqual({ [org.id]: 3 });
     });
@@ -76,6 +77,32 @@ describe.skipIf(!url)('PostgresStore', () => {
       expect(await migrate(url, schema)).toBe(0);
       const rows = await schemas.query(schema, 'SELECT version, name FROM schema_migrations ORDER BY version');
       expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    });
+
+    it('migrates documents written before writers were recorded: they keep their server time and name no writer', async () => {
+      const schema = schemas.newSchema();
+      const org = makeOrg();
+      const device = live(makeDevice(org.id, makeSite(org.id).id));
+      const writtenAt = Date.parse('2026-01-15T10:00:00.000Z');
+      await schemas.query(schema, `CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
+      await schemas.query(schema, 'CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+      for (const migration of MIGRATIONS.filter((m) => m.version <= 5)) {
+        await schemas.query(schema, migration.up);
+        await schemas.query(schema, 'INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      }
+      const encoded = encodeDocument(device);
+      await schemas.query(schema, 'INSERT INTO org_sequences (org_id, last_seq) VALUES ($1, 1)', [org.id]);
+      await schemas.query(
+        schema,
+        `INSERT INTO documents (collection, id, org_id, site_id, seq, revision, deleted, body, written_at) VALUES ('devices', $1, $2, $3, 1, $4, false, $5, $6)`,
+        [device.id, org.id, device.siteId ?? null, encoded.revision, encoded.body, writtenAt],
+      );
+
+      const store = await schemas.open({ schema });
+      const result = await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: { ...device, notes: 'x' } }]);
+      expect(result).toEqual({ conflicts: [device], conflictProvenance: [{ id: device.id, writtenAt }], rejected: [], written: 0 });
+      // New writes keep to the writer kinds, though the old rows were never checked.
+      await expect(schemas.query(schema, `UPDATE documents SET written_by_kind = 'robot'`)).rejects.toThrow(/documents_written_by_kind/);
     });
 
     it('migrates once when several instances start together on an empty schema', async () => {

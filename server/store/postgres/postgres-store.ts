@@ -20,6 +20,7 @@ import {
   type RejectedRow,
   type Store,
   type StoredDocument,
+  type WriteProvenance,
 } from '../store.ts';
 import { PostgresAuditLog, appendAudit, takeAuditWriterLock } from './accounts/postgres-audit-log.ts';
 import { PostgresEnrollmentTokens } from './accounts/postgres-enrollment-tokens.ts';
@@ -32,6 +33,7 @@ import { advisoryKey, checkSchemaName, createPool, inTransaction, type Queryable
 import { migrate } from './migrations.ts';
 import { OrderedChangeFeed } from './ordered-change-feed.ts';
 import { decidePushRow, pushPolicy, writeAuditEntry } from '../push-rules.ts';
+import { provenanceFromRow, type ProvenanceColumns } from '../rows.ts';
 
 export interface PostgresStoreOptions {
   /** A schema of its own (created if missing), e.g. one per test; the connection's default otherwise. */
@@ -43,18 +45,23 @@ export interface PostgresStoreOptions {
   statementTimeoutMs?: number;
 }
 
-interface DocumentRow {
+interface DocumentRow extends ProvenanceColumns {
   org_id: string;
   revision: string;
   deleted: boolean;
   body: string;
 }
 
+/** Who a write is recorded as: the principal behind it. */
+type Writer = Pick<Principal, 'kind' | 'id'>;
+const SYSTEM_WRITER: Writer = { kind: 'system', id: 'system' };
+
 interface PendingWrite {
   document: StoredDocument;
   encoded: EncodedDocument;
   seq: number;
   writtenAt: number;
+  writtenBy: Writer;
 }
 
 /** The seqs one transaction took in one organization: consecutive, as the org stayed locked. */
@@ -208,6 +215,7 @@ export class PostgresStore implements Store {
       const lastSeq = await lockOrganizations(db, rows.map((row) => row.newDocumentState.orgId));
       const current = await this.#selectDocuments(db, collection, rows.map((row) => row.newDocumentState.id));
       const conflicts: StoredDocument[] = [];
+      const conflictProvenance: WriteProvenance[] = [];
       const rejected: RejectedRow[] = [];
       const written: StoredDocument[] = [];
       const writes = new Map<string, PendingWrite>();
@@ -219,23 +227,36 @@ export class PostgresStore implements Store {
         const stored = existing ? { revision: existing.revision, document: decodeDocument(existing.body, existing.deleted) } : undefined;
         const outcome = decidePushRow(index, row, stored, policy);
         if (outcome.kind === 'rejected') rejected.push(outcome.rejected);
-        if (outcome.kind === 'conflict') conflicts.push(outcome.master);
+        if (outcome.kind === 'conflict' && existing) {
+          conflicts.push(outcome.master);
+          conflictProvenance.push(provenanceFromRow(id, existing));
+        }
         if (outcome.kind !== 'write') continue;
         const next = outcome.encoded;
         const document = row.newDocumentState;
         const seq = takeSeq(lastSeq, ranges, document.orgId);
-        writes.set(id, { document, encoded: next, seq, writtenAt: this.#now() });
-        current.set(id, { org_id: document.orgId, revision: next.revision, deleted: next.deleted, body: next.body });
+        const pending: PendingWrite = { document, encoded: next, seq, writtenAt: this.#now(), writtenBy: principal };
+        writes.set(id, pending);
+        // A later row of this push for the same id sees this write, as it would on SQLite.
+        current.set(id, {
+          org_id: document.orgId,
+          revision: next.revision,
+          deleted: next.deleted,
+          body: next.body,
+          written_at: pending.writtenAt,
+          written_by_kind: principal.kind,
+          written_by_id: principal.id,
+        });
         written.push(decodeDocument(next.body, next.deleted));
         audit.push(writeAuditEntry(principal, collection, document, outcome.action, this.#now(), options.clientAddress));
       }
       await upsertDocuments(db, collection, [...writes.values()], isSiteScoped);
       await saveSequences(db, lastSeq, ranges);
       await appendAudit(db, audit);
-      return { conflicts, rejected, written, ranges };
+      return { conflicts, conflictProvenance, rejected, written, ranges };
     });
     await this.#publishWritten(collection, result.ranges, result.written);
-    return { conflicts: result.conflicts, rejected: result.rejected, written: result.written.length };
+    return { conflicts: result.conflicts, conflictProvenance: result.conflictProvenance, rejected: result.rejected, written: result.written.length };
   }
 
   async countLiveUpdates(key: CollabTextKey): Promise<Map<string | null, number>> {
@@ -266,7 +287,13 @@ export class PostgresStore implements Store {
       await takeAuditWriterLock(db, this.#auditLockKey);
       const lastSeq = await lockOrganizations(db, [key.orgId]);
       const ranges = new Map<string, SeqRange>();
-      const writes = documents.map((document) => ({ document, encoded: encodeDocument(document), seq: takeSeq(lastSeq, ranges, key.orgId), writtenAt: this.#now() }));
+      const writes = documents.map((document) => ({
+        document,
+        encoded: encodeDocument(document),
+        seq: takeSeq(lastSeq, ranges, key.orgId),
+        writtenAt: this.#now(),
+        writtenBy: principal,
+      }));
       await upsertDocuments(db, 'doc_updates', writes, true);
       await saveSequences(db, lastSeq, ranges);
       const written = writes.map((w) => decodeDocument(w.encoded.body, w.encoded.deleted));
@@ -294,7 +321,13 @@ export class PostgresStore implements Store {
       const ranges = new Map<string, SeqRange>();
       const writes = new Map<string, PendingWrite>();
       for (const document of documents) {
-        writes.set(document.id, { document, encoded: encodeDocument(document), seq: takeSeq(lastSeq, ranges, document.orgId), writtenAt: this.#now() });
+        writes.set(document.id, {
+          document,
+          encoded: encodeDocument(document),
+          seq: takeSeq(lastSeq, ranges, document.orgId),
+          writtenAt: this.#now(),
+          writtenBy: SYSTEM_WRITER,
+        });
       }
       await upsertDocuments(db, collection, [...writes.values()], isSiteScoped);
       await saveSequences(db, lastSeq, ranges);
@@ -456,7 +489,7 @@ export class PostgresStore implements Store {
   async #selectDocuments(db: Queryable, collection: CollectionName, ids: readonly string[]): Promise<Map<string, DocumentRow>> {
     if (ids.length === 0) return new Map();
     const { rows } = await db.query<DocumentRow & { id: string }>(
-      'SELECT id, org_id, revision, deleted, body FROM documents WHERE collection = $1 AND id = ANY($2::text[])',
+      'SELECT id, org_id, revision, deleted, body, written_at, written_by_kind, written_by_id FROM documents WHERE collection = $1 AND id = ANY($2::text[])',
       [collection, [...new Set(ids)]],
     );
     return new Map(rows.map(({ id, ...row }) => [id, row]));
@@ -530,11 +563,12 @@ async function saveSequences(db: Queryable, lastSeq: ReadonlyMap<string, number>
 async function upsertDocuments(db: Queryable, collection: CollectionName, writes: readonly PendingWrite[], isSiteScoped: boolean): Promise<void> {
   if (writes.length === 0) return;
   await db.query(
-    `INSERT INTO documents (collection, id, org_id, site_id, seq, revision, deleted, body, written_at)
-     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[], $8::text[], $9::bigint[])
+    `INSERT INTO documents (collection, id, org_id, site_id, seq, revision, deleted, body, written_at, written_by_kind, written_by_id)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[], $8::text[], $9::bigint[], $10::text[], $11::text[])
      ON CONFLICT (collection, id) DO UPDATE SET
        site_id = excluded.site_id, seq = excluded.seq, revision = excluded.revision,
-       deleted = excluded.deleted, body = excluded.body, written_at = excluded.written_at`,
+       deleted = excluded.deleted, body = excluded.body, written_at = excluded.written_at,
+       written_by_kind = excluded.written_by_kind, written_by_id = excluded.written_by_id`,
     [
       collection,
       writes.map((w) => w.document.id),
@@ -545,6 +579,8 @@ async function upsertDocuments(db: Queryable, collection: CollectionName, writes
       writes.map((w) => w.encoded.deleted),
       writes.map((w) => w.encoded.body),
       writes.map((w) => w.writtenAt),
+      writes.map((w) => w.writtenBy.kind),
+      writes.map((w) => w.writtenBy.id),
     ],
   );
 }

@@ -158,6 +158,16 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE collection = 'doc_updates' AND deleted = 0;
     `,
   },
+  {
+    version: 6,
+    name: 'who wrote each document\'s current state',
+    up: `
+      -- The principal whose write produced the row's state, beside written_at (server time), so
+      -- a conflict can say who wrote the value it keeps. NULL: written before this version.
+      ALTER TABLE documents ADD COLUMN written_by_kind TEXT CHECK (written_by_kind IN ('user', 'agent', 'system'));
+      ALTER TABLE documents ADD COLUMN written_by_id TEXT;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number {

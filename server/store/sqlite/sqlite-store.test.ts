@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Device, Org, Site } from '../../../shared/schema/index.ts';
 import { makeDevice, makeOrg, makeSite } from '../../../test/support/documents.ts';
 import { SYSTEM_PRINCIPAL, type Scope } from '../../auth/principal.ts';
+import { encodeDocument } from '../document-codec.ts';
 import type { StoredDocument } from '../store.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
 import { SqliteStore } from './sqlite-store.ts';
@@ -49,7 +50,7 @@ describe('SqliteStore on a file', () => {
     expect(await second.pull(EVERYTHING, 'devices', {}, 100)).toEqual({ documents: [device], checkpoint: { [org.id]: 2 }, remaining: 0 });
     expect(await second.countDocuments()).toBe(2);
     // The stored master still decides conflicts after a restart.
-    expect(await second.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: { ...device, notes: 'x' } }])).toEqual({ conflicts: [device], rejected: [], written: 0 });
+    expect(await second.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: { ...device, notes: 'x' } }])).toMatchObject({ conflicts: [device], rejected: [], written: 0 });
     await second.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: live(makeDevice(org.id, site.id)) }]);
     expect((await second.pull(EVERYTHING, 'devices', { [org.id]: 2 }, 100)).checkpoint).toEqual({ [org.id]: 3 });
   });
@@ -65,6 +66,38 @@ describe('SqliteStore on a file', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('migrates documents written before writers were recorded: they keep their server time and name no writer', async () => {
+    const org = makeOrg();
+    const device = live(makeDevice(org.id, makeSite(org.id).id));
+    const writtenAt = Date.parse('2026-01-15T10:00:00.000Z');
+    mkdirSync(join(dir, 'nested'), { recursive: true });
+    const db = new Database(filename);
+    try {
+      db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+      for (const migration of MIGRATIONS.filter((m) => m.version <= 5)) {
+        db.exec(migration.up);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
+      }
+      const encoded = encodeDocument(device);
+      db.prepare('INSERT INTO org_sequences (org_id, last_seq) VALUES (?, 1)').run(org.id);
+      db.prepare('INSERT INTO documents (collection, id, org_id, site_id, seq, revision, deleted, body, written_at) VALUES (?, ?, ?, ?, 1, ?, 0, ?, ?)').run(
+        'devices',
+        device.id,
+        org.id,
+        device.siteId ?? null,
+        encoded.revision,
+        encoded.body,
+        writtenAt,
+      );
+    } finally {
+      db.close();
+    }
+
+    const store = open();
+    const result = await store.push(SYSTEM_PRINCIPAL, 'devices', [{ newDocumentState: { ...device, notes: 'x' } }]);
+    expect(result).toEqual({ conflicts: [device], conflictProvenance: [{ id: device.id, writtenAt }], rejected: [], written: 0 });
   });
 
   it('keeps the database in WAL mode with a full fsync on every commit, also after a reopen', async () => {

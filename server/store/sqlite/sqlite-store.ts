@@ -20,6 +20,7 @@ import {
   type RejectedRow,
   type Store,
   type StoredDocument,
+  type WriteProvenance,
 } from '../store.ts';
 import type { AuditEntry } from '../accounts.ts';
 import { SqliteAgents } from './agents/sqlite-agents.ts';
@@ -30,6 +31,7 @@ import { SqliteThrottle } from './accounts/sqlite-throttle.ts';
 import { SqliteUsers } from './accounts/sqlite-users.ts';
 import { migrate } from './migrations.ts';
 import { decidePushRow, pushPolicy, writeAuditEntry } from '../push-rules.ts';
+import { provenanceFromRow, type ProvenanceColumns } from '../rows.ts';
 
 interface DocumentRow {
   id: string;
@@ -39,6 +41,10 @@ interface DocumentRow {
   deleted: number;
   body: string;
 }
+
+/** Who a write is recorded as: the principal behind it. */
+type Writer = Pick<Principal, 'kind' | 'id'>;
+const SYSTEM_WRITER: Writer = { kind: 'system', id: 'system' };
 
 /** A pulled change; its body as text, or as bytes when served without parsing. */
 interface ChangeRow {
@@ -131,11 +137,12 @@ export class SqliteStore implements Store {
     options: PushOptions = {},
   ): Promise<PushResult> {
     const isSiteScoped = COLLECTIONS[collection].isSiteScoped;
-    const select = this.#prepare<[string, string], DocumentRow>(
-      'SELECT id, org_id, seq, revision, deleted, body FROM documents WHERE collection = ? AND id = ?',
+    const select = this.#prepare<[string, string], DocumentRow & ProvenanceColumns>(
+      'SELECT id, org_id, seq, revision, deleted, body, written_at, written_by_kind, written_by_id FROM documents WHERE collection = ? AND id = ?',
     );
     const result = this.#db.transaction(() => {
       const conflicts: StoredDocument[] = [];
+      const conflictProvenance: WriteProvenance[] = [];
       const rejected: RejectedRow[] = [];
       const written: StoredDocument[] = [];
       const seqByOrg = new Map<string, number>();
@@ -146,20 +153,23 @@ export class SqliteStore implements Store {
         const stored = current ? { revision: current.revision, document: decodeDocument(current.body, current.deleted === 1) } : undefined;
         const outcome = decidePushRow(index, row, stored, policy);
         if (outcome.kind === 'rejected') rejected.push(outcome.rejected);
-        if (outcome.kind === 'conflict') conflicts.push(outcome.master);
+        if (outcome.kind === 'conflict' && current) {
+          conflicts.push(outcome.master);
+          conflictProvenance.push(provenanceFromRow(current.id, current));
+        }
         if (outcome.kind !== 'write') continue;
         const document = row.newDocumentState;
         const seq = this.#nextSeq(document.orgId);
         seqByOrg.set(document.orgId, seq);
-        this.#upsert(collection, document, outcome.encoded, seq, isSiteScoped);
+        this.#upsert(collection, document, outcome.encoded, seq, isSiteScoped, principal);
         written.push(decodeDocument(outcome.encoded.body, outcome.encoded.deleted));
         audit.push(writeAuditEntry(principal, collection, document, outcome.action, this.#now(), options.clientAddress));
       }
       appendAuditSync(this.#db, audit);
-      return { conflicts, rejected, written, seqByOrg };
+      return { conflicts, conflictProvenance, rejected, written, seqByOrg };
     }).immediate();
     this.#listeners.emit(groupByOrg(collection, result.written, result.seqByOrg));
-    return { conflicts: result.conflicts, rejected: result.rejected, written: result.written.length };
+    return { conflicts: result.conflicts, conflictProvenance: result.conflictProvenance, rejected: result.rejected, written: result.written.length };
   }
 
   async getMany(collection: CollectionName, ids: readonly string[]): Promise<StoredDocument[]> {
@@ -176,7 +186,7 @@ export class SqliteStore implements Store {
     const isSiteScoped = COLLECTIONS[collection].isSiteScoped;
     this.#db.transaction(() => {
       for (const document of documents) {
-        this.#upsert(collection, document, encodeDocument(document), this.#nextSeq(document.orgId), isSiteScoped);
+        this.#upsert(collection, document, encodeDocument(document), this.#nextSeq(document.orgId), isSiteScoped, SYSTEM_WRITER);
       }
     }).immediate();
   }
@@ -205,7 +215,7 @@ export class SqliteStore implements Store {
         const seq = this.#nextSeq(document.orgId);
         seqByOrg.set(document.orgId, seq);
         const encoded = encodeDocument(document);
-        this.#upsert('doc_updates', document, encoded, seq, true);
+        this.#upsert('doc_updates', document, encoded, seq, true, principal);
         written.push(decodeDocument(encoded.body, encoded.deleted));
       }
       const action = (d: StoredDocument) => (d._deleted ? 'delete' : 'create');
@@ -298,13 +308,14 @@ export class SqliteStore implements Store {
       .get(orgId) as number;
   }
 
-  #upsert(collection: CollectionName, document: StoredDocument, encoded: ReturnType<typeof encodeDocument>, seq: number, isSiteScoped: boolean): void {
+  #upsert(collection: CollectionName, document: StoredDocument, encoded: ReturnType<typeof encodeDocument>, seq: number, isSiteScoped: boolean, writer: Writer): void {
     this.#prepare(
-        `INSERT INTO documents (collection, id, org_id, site_id, seq, revision, deleted, body, written_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO documents (collection, id, org_id, site_id, seq, revision, deleted, body, written_at, written_by_kind, written_by_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (collection, id) DO UPDATE SET
            site_id = excluded.site_id, seq = excluded.seq, revision = excluded.revision,
-           deleted = excluded.deleted, body = excluded.body, written_at = excluded.written_at`,
+           deleted = excluded.deleted, body = excluded.body, written_at = excluded.written_at,
+           written_by_kind = excluded.written_by_kind, written_by_id = excluded.written_by_id`,
       )
       .run(
         collection,
@@ -316,6 +327,8 @@ export class SqliteStore implements Store {
         encoded.deleted ? 1 : 0,
         encoded.body,
         this.#now(),
+        writer.kind,
+        writer.id,
       );
   }
 }
