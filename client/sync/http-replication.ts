@@ -25,6 +25,8 @@ export interface PullProgress {
 import type { RejectionLog } from './rejections.ts';
 import { bulkCatchUp } from './bulk-catch-up.ts';
 import { conflictProvenanceOf } from './conflict-provenance.ts';
+import { isOwnPushedState, rememberPushes } from './own-pushes.ts';
+import type { MetaInstance } from './replication-meta.ts';
 import { runBeforeFirstStart } from './run-before-first-start.ts';
 
 export interface HttpReplicationOptions<T> {
@@ -158,11 +160,25 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
           newDocumentState: row.newDocumentState as Replicated<T>,
           ...(row.assumedMasterState ? { assumedMasterState: row.assumedMasterState as Replicated<T> } : {}),
         }));
-        const response = await requestJson<PushResponse<T>>(doFetch, `${base}/push`, timeoutMs, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
+        const push = (pushed: PushRow<T>[]) =>
+          requestJson<PushResponse<T>>(doFetch, `${base}/push`, timeoutMs, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(pushed),
+          });
+        const meta = replication.metaInstance as MetaInstance | undefined;
+        const pushedBefore = meta ? await rememberPushes(meta, body.map((row) => row.newDocumentState), options.collection.database.token) : new Map();
+        let response = await push(body);
+        // A master that is this replica's own earlier push (its answer lost) is no conflict: push again on it.
+        const own = response.conflicts.filter((master) => isOwnPushedState(pushedBefore.get(master.id), master));
+        if (own.length > 0) {
+          const again = await push(own.map((master) => ({ newDocumentState: body.find((row) => row.newDocumentState.id === master.id)?.newDocumentState as Replicated<T>, assumedMasterState: master })));
+          response = {
+            conflicts: [...response.conflicts.filter((master) => !own.includes(master)), ...again.conflicts],
+            rejected: [...response.rejected, ...again.rejected],
+            conflictProvenance: [...(response.conflictProvenance ?? []), ...(again.conflictProvenance ?? [])],
+          };
+        }
         // Refused rows come back to RxDB as conflicts with the server's state (a tombstone when
         // the server has none), which the conflict handler takes as-is.
         const refused = response.rejected.map((rejection) => {

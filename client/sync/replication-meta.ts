@@ -122,3 +122,48 @@ export async function insertAssumedMasters(meta: MetaInstance, states: readonly 
   const failed = result.error.find((error) => error.status !== 409);
   if (failed) throw new Error(`could not store a conflict base (status ${failed.status})`);
 }
+
+/** A document's latest pushed states are kept as a checkpoint-kind row of their own (see own-pushes.ts). */
+const pushedRowId = (meta: MetaInstance, documentId: string) => getComposedPrimaryKeyOfDocumentData(meta.schema, { isCheckpoint: '1', itemId: `pushed:${documentId}` });
+
+export interface PushedStates {
+  states: Record<string, unknown>[];
+  row?: RxDocumentData<Meta>;
+}
+
+/** The pushed states remembered for these documents, by id (none for a document never pushed). */
+export async function readPushedStates(meta: MetaInstance, documentIds: readonly string[]): Promise<Map<string, PushedStates>> {
+  const rows = await meta.findDocumentsById(
+    documentIds.map((id) => pushedRowId(meta, id)),
+    false,
+  );
+  const byRowId = new Map(rows.map((row) => [row.id, row]));
+  return new Map(
+    documentIds.map((id) => {
+      const row = byRowId.get(pushedRowId(meta, id));
+      const states = (row?.checkpointData as { states?: Record<string, unknown>[] } | undefined)?.states ?? [];
+      return [id, row ? { states, row } : { states }];
+    }),
+  );
+}
+
+/** Stores each document's pushed states, replacing the rows read by readPushedStates. */
+export async function writePushedStates(meta: MetaInstance, entries: readonly { documentId: string; states: Record<string, unknown>[]; previous?: RxDocumentData<Meta> }[], token: string): Promise<void> {
+  const rows = entries.map(({ documentId, states, previous }) => ({
+    document: {
+      id: pushedRowId(meta, documentId),
+      isCheckpoint: '1',
+      itemId: `pushed:${documentId}`,
+      checkpointData: { states },
+      _deleted: false,
+      _attachments: {},
+      _meta: { lwt: now() },
+      _rev: createRevision(token, previous),
+    } as RxDocumentData<Meta>,
+    ...(previous ? { previous } : {}),
+  }));
+  if (rows.length === 0) return;
+  const result = await meta.bulkWrite(rows, 'outpost-pushed-states');
+  const failed = result.error[0];
+  if (failed) throw new Error(`could not remember a pushed state (status ${failed.status})`);
+}
