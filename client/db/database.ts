@@ -5,6 +5,7 @@ import { mergeConflictHandler, serverStateConflictHandler } from '../sync/confli
 import { keepConflictBases } from '../sync/conflict-bases.ts';
 import type { RejectionLog } from '../sync/rejections.ts';
 import { conflictProvenanceOf, type LocalAuthor } from '../sync/conflict-provenance.ts';
+import { ownPushBasesOf } from '../sync/own-pushes.ts';
 
 export type OutpostCollections = { [C in CollectionName]: RxCollection<EntityOf<C>> };
 export type OutpostDatabase = RxDatabase<OutpostCollections>;
@@ -68,7 +69,7 @@ export async function createOutpostDatabase(options: DatabaseOptions): Promise<O
           schema: toRxJsonSchema(name, previous.get(name)) as unknown as RxJsonSchema<EntityOf<typeof name>>,
           conflictHandler: COLLECTIONS[name].isImmutable
             ? serverStateConflictHandler<EntityOf<typeof name>>(name, options.rejections)
-            : mergeConflictHandler<EntityOf<typeof name>>(name, options.rejections, { provenance: conflictProvenanceOf(db), author: options.author }),
+            : mergeConflictHandler<EntityOf<typeof name>>(name, options.rejections, { provenance: conflictProvenanceOf(db), author: options.author, ownBases: ownPushBasesOf(db) }),
         },
       ]),
     ),

@@ -5,6 +5,7 @@ import type { CollectionName } from '../../shared/schema/collections.ts';
 import type { ConflictRecord } from '../../shared/schema/common.ts';
 import { withoutLocalFields } from '../../shared/sync/document.ts';
 import type { ConflictProvenanceLog, LocalAuthor } from './conflict-provenance.ts';
+import type { OwnPushBases } from './own-pushes.ts';
 import type { RejectionLog } from './rejections.ts';
 
 type Mergeable = { conflicts?: ConflictRecord[] | undefined };
@@ -15,6 +16,8 @@ export interface ConflictWriters {
   provenance?: ConflictProvenanceLog | undefined;
   /** The signed-in user of this replica: the writer of its unpushed values. */
   author?: LocalAuthor | undefined;
+  /** Better bases than RxDB's assumed master, where a master holds this replica's own lost push (own-pushes.ts). */
+  ownBases?: OwnPushBases | undefined;
 }
 
 /**
@@ -36,7 +39,7 @@ export function mergeConflictHandler<T extends object>(collection: CollectionNam
       const master: Writer = writers.provenance?.takeWriterOf(collection, realMasterState) ?? {};
       const local: Writer = writers.author ? { kind: 'user', id: writers.author.id, name: writers.author.name } : {};
       return mergeDocuments({
-        base: assumedMasterState ? plain(assumedMasterState) : undefined,
+        base: (writers.ownBases?.take(collection, realMasterState) as Mergeable | undefined) ?? (assumedMasterState ? plain(assumedMasterState) : undefined),
         master: plain(realMasterState),
         local: plain(newDocumentState),
         authors: { master, local },

@@ -25,7 +25,7 @@ export interface PullProgress {
 import type { RejectionLog } from './rejections.ts';
 import { bulkCatchUp } from './bulk-catch-up.ts';
 import { conflictProvenanceOf } from './conflict-provenance.ts';
-import { isOwnPushedState, rememberPushes } from './own-pushes.ts';
+import { isOwnPushedState, ownBaseIn, ownPushBasesOf, rememberPushes } from './own-pushes.ts';
 import type { MetaInstance } from './replication-meta.ts';
 import { runBeforeFirstStart } from './run-before-first-start.ts';
 
@@ -167,7 +167,7 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
             body: JSON.stringify(pushed),
           });
         const meta = replication.metaInstance as MetaInstance | undefined;
-        const pushedBefore = meta ? await rememberPushes(meta, body.map((row) => row.newDocumentState), options.collection.database.token) : new Map();
+        const pushedBefore = meta ? await rememberPushes(meta, body, options.collection.database.token) : new Map();
         let response = await push(body);
         // A master that is this replica's own earlier push (its answer lost) is no conflict: push again on it.
         const own = response.conflicts.filter((master) => isOwnPushedState(pushedBefore.get(master.id), master));
@@ -178,6 +178,12 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
             rejected: [...response.rejected, ...again.rejected],
             conflictProvenance: [...(response.conflictProvenance ?? []), ...(again.conflictProvenance ?? [])],
           };
+        }
+        // A master holding an own earlier push and others' later changes: merge from that push.
+        for (const master of response.conflicts) {
+          const row = body.find((candidate) => candidate.newDocumentState.id === master.id);
+          const base = ownBaseIn(pushedBefore.get(master.id), row?.assumedMasterState, master);
+          if (base) ownPushBasesOf(options.collection.database).set(options.name, master, base);
         }
         // Refused rows come back to RxDB as conflicts with the server's state (a tombstone when
         // the server has none), which the conflict handler takes as-is.

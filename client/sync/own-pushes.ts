@@ -2,8 +2,8 @@ import { isDeepEqual } from '../../shared/merge/canonical.ts';
 import { withoutLocalFields } from '../../shared/sync/document.ts';
 import { readPushedStates, writePushedStates, type MetaInstance } from './replication-meta.ts';
 
-/** A document's latest pushed states remembered: enough for answers lost one after another. */
-const STATES_KEPT = 4;
+/** At most this many of a document's pushed states are remembered (a bound for days offline). */
+const STATES_KEPT = 32;
 
 /**
  * States this replica pushed, remembered in the replication's meta instance before each push
@@ -15,16 +15,26 @@ const STATES_KEPT = 4;
  * from the old base, every field edited since would look changed on both sides and become a
  * conflict of the person with themselves; such a row is pushed again on that master instead.
  *
- * Returns, per document, the states remembered before this push.
+ * What is remembered is every state pushed since the one the server last acknowledged (the
+ * row's assumed master): an earlier one cannot be the server's state any more. A retry of the
+ * same state adds nothing. Returns, per document, the states remembered before this push.
  */
-export async function rememberPushes(meta: MetaInstance, states: readonly Record<string, unknown>[], token: string): Promise<Map<string, Record<string, unknown>[]>> {
-  const ids = states.map((state) => String(state['id']));
+export async function rememberPushes(
+  meta: MetaInstance,
+  rows: readonly { newDocumentState: Record<string, unknown>; assumedMasterState?: Record<string, unknown> }[],
+  token: string,
+): Promise<Map<string, Record<string, unknown>[]>> {
+  const ids = rows.map((row) => String(row.newDocumentState['id']));
   const remembered = await readPushedStates(meta, ids);
   await writePushedStates(
     meta,
-    states.map((state, i) => {
+    rows.map((row, i) => {
       const known = remembered.get(ids[i] as string);
-      const kept = [...(known?.states ?? []), withoutLocalFields(state)].slice(-STATES_KEPT);
+      const acknowledged = row.assumedMasterState ? withoutLocalFields(row.assumedMasterState) : undefined;
+      const since = known?.states ?? [];
+      const lastAcknowledged = acknowledged === undefined ? -1 : findLastIndex(since, (state) => isDeepEqual(state, acknowledged));
+      const pushed = withoutLocalFields(row.newDocumentState);
+      const kept = [...since.slice(lastAcknowledged + 1).filter((state) => !isDeepEqual(state, pushed)), pushed].slice(-STATES_KEPT);
       return { documentId: ids[i] as string, states: kept, ...(known?.row ? { previous: known.row } : {}) };
     }),
     token,
@@ -36,4 +46,58 @@ export async function rememberPushes(meta: MetaInstance, states: readonly Record
 export function isOwnPushedState(pushed: readonly Record<string, unknown>[] | undefined, master: object): boolean {
   const content = withoutLocalFields(master);
   return pushed?.some((state) => isDeepEqual(state, content)) ?? false;
+}
+
+function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i] as T)) return i;
+  return -1;
+}
+
+/**
+ * The conflict base a merge should start from when the server's master holds values of this
+ * replica's own earlier pushes beside changes by others (a push's answer was lost, then someone
+ * else wrote): field by field, where the master holds a value this replica pushed and the row's
+ * base does not, that value is the base (the local state was written on top of it). Merged from
+ * the older base, such a field would look changed on both sides, a conflict of the person with
+ * themselves. Every other field keeps the row's base. Undefined when no field qualifies.
+ */
+export function ownBaseIn(pushed: readonly Record<string, unknown>[] | undefined, assumed: object | undefined, master: object): Record<string, unknown> | undefined {
+  if (!pushed || pushed.length === 0 || !assumed) return undefined;
+  const base = { ...(withoutLocalFields(assumed) as Record<string, unknown>) };
+  const server = withoutLocalFields(master) as Record<string, unknown>;
+  let isChanged = false;
+  for (const key of new Set([...Object.keys(server), ...Object.keys(base)])) {
+    if (key === '_deleted' || isDeepEqual(server[key], base[key])) continue;
+    if (!pushed.some((state) => isDeepEqual(state[key], server[key]))) continue;
+    if (server[key] === undefined) delete base[key];
+    else base[key] = server[key];
+    isChanged = true;
+  }
+  return isChanged ? base : undefined;
+}
+
+/** Bases found by the push handler for the masters it hands to RxDB, until the conflict handler merges each. */
+export class OwnPushBases {
+  readonly #bases = new Map<string, { master: object; base: Record<string, unknown> }>();
+
+  set(collection: string, master: object, base: Record<string, unknown>): void {
+    this.#bases.set(`${collection}:${String((master as { id?: unknown }).id)}`, { master, base });
+    if (this.#bases.size > 1000) this.#bases.delete(this.#bases.keys().next().value as string);
+  }
+
+  /** The base for exactly this master, taken once. */
+  take(collection: string, master: object): Record<string, unknown> | undefined {
+    const key = `${collection}:${String((master as { id?: unknown }).id)}`;
+    const found = this.#bases.get(key);
+    this.#bases.delete(key);
+    return found && isDeepEqual(withoutLocalFields(found.master), withoutLocalFields(master)) ? found.base : undefined;
+  }
+}
+
+const basesByDatabase = new WeakMap<object, OwnPushBases>();
+
+export function ownPushBasesOf(database: object): OwnPushBases {
+  let bases = basesByDatabase.get(database);
+  if (!bases) basesByDatabase.set(database, (bases = new OwnPushBases()));
+  return bases;
 }

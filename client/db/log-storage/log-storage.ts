@@ -34,8 +34,6 @@ const REPLAY_RECORDS = 1;
 /** Replaying the log at open: not a change anyone made, so not an event (see changeStream). */
 const OPEN_CONTEXT = 'outpost-log-open';
 const SNAPSHOT_CONTEXT = 'outpost-log-snapshot';
-/** How RxDB names the instance that keeps a replication's checkpoints and assumed master states. */
-const REPLICATION_META_PREFIX = 'rx-replication-meta-';
 
 export interface LogStorageInternals {
   logName: string;
@@ -83,16 +81,6 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
   private snapshot: { id: string; ids: Set<string> } | undefined;
   /** The tail of this copy's catch-ups and writes, which run one at a time (see exclusive). */
   private serial: Promise<unknown> = Promise.resolve();
-  /**
-   * Whether every read first applies what other copies appended (see readable). A replication's
-   * meta instance needs it: its rows are written by several copies of the same log — RxDB's
-   * replication in the tab that syncs, the conflict bases in whichever tab edits (and a second
-   * copy in the same tab), the bulk catch-up — and RxDB's replication reads an assumed master
-   * state, pushes it, then writes the pushed state with that row as `previous`, ignoring a 409.
-   * A stale read there sends a push with no base or an old one: the server answers a conflict
-   * and the merge, from the wrong base, records a false one (or keeps an old value).
-   */
-  private readonly readsCatchUp: boolean;
 
   private constructor(
     params: RxStorageInstanceCreationParams<T, Record<string, never>>,
@@ -107,7 +95,6 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
     this.primaryPath = getPrimaryFieldOfPrimaryKey(params.schema.primaryKey) as Extract<keyof T, string>;
     this.channel = new BroadcastChannel(log.name);
     this.channel.onmessage = () => this.queueCatchUp();
-    this.readsCatchUp = params.collectionName.startsWith(REPLICATION_META_PREFIX);
   }
 
   static async open<T>(params: RxStorageInstanceCreationParams<T, Record<string, never>>): Promise<LogStorageInstance<T>> {
@@ -206,13 +193,18 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
   }
 
   /**
-   * Memory is ready to answer a read: replayed, and where reads must see every write committed
-   * before they began (readsCatchUp), in any tab or copy, caught up with the log. IndexedDB
-   * transactions are serializable, so the log read sees whatever committed before it started.
+   * Memory is ready to answer a read: replayed, and caught up with every record committed before
+   * the read began, by any tab or any other copy of this log in this one (IndexedDB transactions
+   * are serializable: the log read sees exactly those). Waiting for the other copy's notice is
+   * not enough: it has no order against IndexedDB's completions. RxDB's replication compares a
+   * collection's documents with its meta instance's assumed master states, and both are written
+   * by several copies (the conflict bases in whichever tab edits, the replication in the tab that
+   * syncs, the replication of the tab that synced before it): a stale meta read sent pushes with
+   * no base or an old one (false conflicts, issue 16), and a stale document read beside a fresh
+   * meta read pushed an older local state over a newer one.
    */
   private async readable(): Promise<void> {
     await this.ready();
-    if (!this.readsCatchUp) return;
     if (this.isClosed) throw new Error(`${this.collectionName}: the storage is closed`);
     await this.track(this.exclusive(() => this.catchUp()));
   }

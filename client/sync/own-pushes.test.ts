@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { isOwnPushedState, ownBaseIn } from './own-pushes.ts';
+
+const base = { id: 'd1', notes: 'original', assignee: 'Dana', model: 'M1', _deleted: false };
+
+describe('own pushes', () => {
+  it('knows a master that is exactly one of its pushed states, whatever RxDB bookkeeping it carries', () => {
+    const pushed = [{ ...base, notes: 'first' }];
+    expect(isOwnPushedState(pushed, { ...base, notes: 'first', _rev: '3-x', _meta: { lwt: 1 } })).toBe(true);
+    expect(isOwnPushedState(pushed, { ...base, notes: 'someone else' })).toBe(false);
+    expect(isOwnPushedState(undefined, base)).toBe(false);
+  });
+
+  it('takes as base, field by field, the values of its own pushes the master holds, and the row base elsewhere', () => {
+    const pushed = [{ ...base, notes: 'first' }];
+    // The first push reached the server (its answer lost); someone else then changed the assignee.
+    const master = { ...base, notes: 'first', assignee: 'Alex' };
+    expect(ownBaseIn(pushed, base, master)).toEqual({ ...base, notes: 'first' });
+  });
+
+  it('finds no better base when the master holds none of its pushed values', () => {
+    expect(ownBaseIn([{ ...base, notes: 'first' }], base, { ...base, notes: 'other', assignee: 'Alex' })).toBeUndefined();
+    expect(ownBaseIn([], base, base)).toBeUndefined();
+    expect(ownBaseIn([{ ...base, notes: 'first' }], undefined, base)).toBeUndefined();
+  });
+
+  it('treats an optional field its push removed, and the master lacks, as its own', () => {
+    const { model: _removed, ...withoutModel } = base;
+    expect(ownBaseIn([withoutModel], base, { ...withoutModel, assignee: 'Alex' })).toEqual(withoutModel);
+  });
+});
