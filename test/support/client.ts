@@ -1,5 +1,7 @@
+import type { RxStorage } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { createOutpostDatabase, type OutpostDatabase } from '../../client/db/database.ts';
+import { getRxStorageLog } from '../../client/db/log-storage/log-storage.ts';
+import { createOutpostDatabase, type DatabaseOptions, type OutpostDatabase } from '../../client/db/database.ts';
 import { startSync, type SyncEngine, type SyncEngineOptions } from '../../client/sync/sync-engine.ts';
 import type { CollectionName } from '../../shared/schema/collections.ts';
 import { withoutLocalFields } from '../../shared/sync/document.ts';
@@ -7,6 +9,8 @@ import { RejectionLog } from '../../client/sync/rejections.ts';
 import { SwitchableNetwork } from './network.ts';
 
 export interface TestClient {
+  /** The replica's database name (a second "tab" opens the same one). */
+  name: string;
   db: OutpostDatabase;
   sync: SyncEngine;
   network: SwitchableNetwork;
@@ -16,7 +20,8 @@ export interface TestClient {
   restartSync(options?: Partial<SyncEngineOptions>): void;
   /**
    * Closes the database (replication cut wherever it was) and opens it again by name, as a
-   * reloaded tab does: memory storage keeps the data, checkpoints and pending writes in-process.
+   * reloaded tab does: memory storage keeps the data, checkpoints and pending writes in-process;
+   * the log storage replays them from IndexedDB into fresh storage instances, as a browser does.
    */
   reopen(): Promise<void>;
   close(): Promise<void>;
@@ -25,11 +30,25 @@ export interface TestClient {
 export interface TestClientHarness {
   /** The fetch under the client's switchable network (to observe or fault requests). */
   baseFetch?: typeof fetch;
+  /**
+   * Where the replica lives: RxDB's memory storage (default), or the browser's log storage
+   * (client/db/log-storage), which needs an IndexedDB: import 'fake-indexeddb/auto' first.
+   */
+  storage?: 'memory' | 'log';
+  /** The signed-in user, given to the database as the writer of the replica's own values (conflict provenance). */
+  author?: { id: string; name?: string };
 }
+
+// RxDB storages are generic over internal types that differ per storage.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const storages: Record<NonNullable<TestClientHarness['storage']>, () => RxStorage<any, any>> = {
+  memory: getRxStorageMemory,
+  log: getRxStorageLog,
+};
 
 let clientCounter = 0;
 
-/** A signed-in RxDB client in Node (memory storage) replicating with the server over HTTP. */
+/** A signed-in RxDB client in Node (memory storage unless the harness says otherwise) replicating with the server over HTTP. */
 export async function startTestClient(
   baseUrl: string,
   cookie: string,
@@ -39,17 +58,20 @@ export async function startTestClient(
   const network = new SwitchableNetwork(cookie, harness.baseFetch);
   const rejections = new RejectionLog();
   const name = `client${++clientCounter}-${Math.random().toString(36).slice(2, 10)}`;
-  const open = () =>
-    createOutpostDatabase({
-      name,
-      storage: getRxStorageMemory(),
-      rejections,
-      ...(options.collections ? { collections: options.collections } : {}),
-    });
+  const storage = storages[harness.storage ?? 'memory']();
+  const databaseOptions: DatabaseOptions = {
+    name,
+    storage,
+    rejections,
+    ...(options.collections ? { collections: options.collections } : {}),
+    ...(harness.author ? { author: harness.author } : {}),
+  };
+  const open = () => createOutpostDatabase(databaseOptions);
   const db = await open();
   const begin = (database: OutpostDatabase, extra: Partial<SyncEngineOptions> = {}) =>
     startSync({ db: database, baseUrl, fetch: network.fetch, retryTime: 100, rejections, ...options, ...extra });
   const client: TestClient = {
+    name,
     db,
     network,
     rejections,
