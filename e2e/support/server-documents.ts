@@ -9,7 +9,9 @@ export async function documentsOnServer<T extends { id: string }>(context: Brows
   let checkpoint = '';
   for (;;) {
     const query = checkpoint ? `&checkpoint=${encodeURIComponent(checkpoint)}` : '';
-    const response = await context.request.get(`${baseUrl}/api/sync/${collection}/pull?limit=1000${query}`);
+    // A kept-alive connection the server closes as idle (Node's 5 s) can reset under a request
+    // sent at that moment; browsers retry such a GET, Playwright only when asked.
+    const response = await context.request.get(`${baseUrl}/api/sync/${collection}/pull?limit=1000${query}`, { maxRetries: 2 });
     if (!response.ok()) throw new Error(`pull of ${collection} answered ${response.status()}`);
     const page = (await response.json()) as { documents: (T & { _deleted?: boolean })[]; checkpoint: unknown; remaining: number };
     documents.push(...page.documents.filter((d) => !d._deleted));
