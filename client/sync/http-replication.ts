@@ -25,7 +25,7 @@ export interface PullProgress {
 import type { RejectionLog } from './rejections.ts';
 import { bulkCatchUp } from './bulk-catch-up.ts';
 import { conflictProvenanceOf } from './conflict-provenance.ts';
-import { isOwnPushedState, ownBaseIn, ownPushBasesOf, rememberPushes } from './own-pushes.ts';
+import { ancestorsOf, isOwnPushedState, ownBaseIn, ownPushBasesOf, rememberPushes } from './own-pushes.ts';
 import type { MetaInstance } from './replication-meta.ts';
 import { runBeforeFirstStart } from './run-before-first-start.ts';
 
@@ -170,9 +170,11 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
         const pushedBefore = meta ? await rememberPushes(meta, body, options.collection.database.token) : new Map();
         let response = await push(body);
         // A master that is this replica's own earlier push (its answer lost) is no conflict: push again on it.
-        const own = response.conflicts.filter((master) => isOwnPushedState(pushedBefore.get(master.id), master));
+        const rowOf = (id: string) => body.find((row) => row.newDocumentState.id === id);
+        const ancestors = (id: string) => ancestorsOf(pushedBefore.get(id), rowOf(id)?.newDocumentState ?? {});
+        const own = response.conflicts.filter((master) => isOwnPushedState(ancestors(master.id), master));
         if (own.length > 0) {
-          const again = await push(own.map((master) => ({ newDocumentState: body.find((row) => row.newDocumentState.id === master.id)?.newDocumentState as Replicated<T>, assumedMasterState: master })));
+          const again = await push(own.map((master) => ({ newDocumentState: rowOf(master.id)?.newDocumentState as Replicated<T>, assumedMasterState: master })));
           response = {
             conflicts: [...response.conflicts.filter((master) => !own.includes(master)), ...again.conflicts],
             rejected: [...response.rejected, ...again.rejected],
@@ -181,8 +183,7 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
         }
         // A master holding an own earlier push and others' later changes: merge from that push.
         for (const master of response.conflicts) {
-          const row = body.find((candidate) => candidate.newDocumentState.id === master.id);
-          const base = ownBaseIn(pushedBefore.get(master.id), row?.assumedMasterState, master);
+          const base = ownBaseIn(ancestors(master.id), rowOf(master.id)?.assumedMasterState, master);
           if (base) ownPushBasesOf(options.collection.database).set(options.name, master, base);
         }
         // Refused rows come back to RxDB as conflicts with the server's state (a tombstone when

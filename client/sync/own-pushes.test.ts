@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOwnPushedState, ownBaseIn } from './own-pushes.ts';
+import { ancestorsOf, isOwnPushedState, ownBaseIn } from './own-pushes.ts';
 
 const base = { id: 'd1', notes: 'original', assignee: 'Dana', model: 'M1', _deleted: false };
 
@@ -27,5 +27,13 @@ describe('own pushes', () => {
   it('treats an optional field its push removed, and the master lacks, as its own', () => {
     const { model: _removed, ...withoutModel } = base;
     expect(ownBaseIn([withoutModel], base, { ...withoutModel, assignee: 'Alex' })).toEqual(withoutModel);
+  });
+
+  it('takes as possible ancestors of a state only what was pushed before it was first pushed', () => {
+    const older = { ...base, notes: 'older' };
+    const newer = { ...base, notes: 'newer' };
+    // A stopped replication retries `older` after the next one pushed `newer`: newer is no ancestor.
+    expect(ancestorsOf([older, newer], { ...older, _rev: '2-a' })).toEqual([]);
+    expect(ancestorsOf([older, newer], { ...base, notes: 'newest' })).toEqual([older, newer]);
   });
 });

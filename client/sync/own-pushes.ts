@@ -34,12 +34,28 @@ export async function rememberPushes(
       const since = known?.states ?? [];
       const lastAcknowledged = acknowledged === undefined ? -1 : findLastIndex(since, (state) => isDeepEqual(state, acknowledged));
       const pushed = withoutLocalFields(row.newDocumentState);
-      const kept = [...since.slice(lastAcknowledged + 1).filter((state) => !isDeepEqual(state, pushed)), pushed].slice(-STATES_KEPT);
+      const kept = since.slice(lastAcknowledged + 1);
+      // A retry keeps the state's place: the order is the order states were first pushed in.
+      if (!kept.some((state) => isDeepEqual(state, pushed))) kept.push(pushed);
+      kept.splice(0, Math.max(0, kept.length - STATES_KEPT));
       return { documentId: ids[i] as string, states: kept, ...(known?.row ? { previous: known.row } : {}) };
     }),
     token,
   );
   return new Map([...remembered].map(([id, known]) => [id, known.states]));
+}
+
+/**
+ * The remembered states that can be ancestors of `pushing`: those pushed before it was first
+ * pushed. A state remembered after it came from a later write (a replication that was stopped
+ * and retries an older state while the next one already pushed a newer one): taking such a
+ * master for this state's own would push the older state over the newer.
+ */
+export function ancestorsOf(pushed: readonly Record<string, unknown>[] | undefined, pushing: object): Record<string, unknown>[] {
+  if (!pushed) return [];
+  const content = withoutLocalFields(pushing);
+  const first = pushed.findIndex((state) => isDeepEqual(state, content));
+  return first === -1 ? [...pushed] : pushed.slice(0, first);
 }
 
 /** Whether the server's master is one of these states this replica pushed. */
