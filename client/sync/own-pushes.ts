@@ -15,9 +15,11 @@ const STATES_KEPT = 32;
  * from the old base, every field edited since would look changed on both sides and become a
  * conflict of the person with themselves; such a row is pushed again on that master instead.
  *
- * What is remembered is every state pushed since the one the server last acknowledged (the
- * row's assumed master): an earlier one cannot be the server's state any more. A retry of the
- * same state adds nothing. Returns, per document, the states remembered before this push.
+ * What is remembered is the states pushed on the row's current base (its assumed master): a new
+ * base starts the list again, so only pushes whose answers may still be missing count, never
+ * states from before a later acknowledgement (a value written back since would be taken for
+ * ours). A retry of the same state adds nothing. Returns, per document, the states remembered
+ * on this same base before this push.
  */
 export async function rememberPushes(
   meta: MetaInstance,
@@ -26,23 +28,26 @@ export async function rememberPushes(
 ): Promise<Map<string, Record<string, unknown>[]>> {
   const ids = rows.map((row) => String(row.newDocumentState['id']));
   const remembered = await readPushedStates(meta, ids);
+  const before = new Map<string, Record<string, unknown>[]>();
   await writePushedStates(
     meta,
     rows.map((row, i) => {
-      const known = remembered.get(ids[i] as string);
-      const acknowledged = row.assumedMasterState ? withoutLocalFields(row.assumedMasterState) : undefined;
-      const since = known?.states ?? [];
-      const lastAcknowledged = acknowledged === undefined ? -1 : findLastIndex(since, (state) => isDeepEqual(state, acknowledged));
+      const id = ids[i] as string;
+      const known = remembered.get(id);
+      const base = row.assumedMasterState ? (withoutLocalFields(row.assumedMasterState) as Record<string, unknown>) : undefined;
+      // No base: a new document's pushes, until one is acknowledged.
+      const isSameBase = known !== undefined && (known.base === undefined ? base === undefined : base !== undefined && isDeepEqual(known.base, base));
+      const kept = isSameBase ? [...(known?.states ?? [])] : [];
+      before.set(id, [...kept]);
       const pushed = withoutLocalFields(row.newDocumentState);
-      const kept = since.slice(lastAcknowledged + 1);
       // A retry keeps the state's place: the order is the order states were first pushed in.
       if (!kept.some((state) => isDeepEqual(state, pushed))) kept.push(pushed);
       kept.splice(0, Math.max(0, kept.length - STATES_KEPT));
-      return { documentId: ids[i] as string, states: kept, ...(known?.row ? { previous: known.row } : {}) };
+      return { documentId: id, states: kept, base, ...(known?.row ? { previous: known.row } : {}) };
     }),
     token,
   );
-  return new Map([...remembered].map(([id, known]) => [id, known.states]));
+  return before;
 }
 
 /**
@@ -64,11 +69,6 @@ export function isOwnPushedState(pushed: readonly Record<string, unknown>[] | un
   return pushed?.some((state) => isDeepEqual(state, content)) ?? false;
 }
 
-function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {
-  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i] as T)) return i;
-  return -1;
-}
-
 /**
  * The conflict base a merge should start from when the server's master holds values of this
  * replica's own earlier pushes beside changes by others (a push's answer was lost, then someone
@@ -83,7 +83,7 @@ export function ownBaseIn(pushed: readonly Record<string, unknown>[] | undefined
   const server = withoutLocalFields(master) as Record<string, unknown>;
   let isChanged = false;
   for (const key of new Set([...Object.keys(server), ...Object.keys(base)])) {
-    if (key === '_deleted' || isDeepEqual(server[key], base[key])) continue;
+    if (key === '_deleted' || key === 'conflicts' || isDeepEqual(server[key], base[key])) continue;
     if (!pushed.some((state) => isDeepEqual(state[key], server[key]))) continue;
     if (server[key] === undefined) delete base[key];
     else base[key] = server[key];

@@ -128,6 +128,8 @@ const pushedRowId = (meta: MetaInstance, documentId: string) => getComposedPrima
 
 export interface PushedStates {
   states: Record<string, unknown>[];
+  /** The assumed master state they were all pushed on. */
+  base?: Record<string, unknown>;
   row?: RxDocumentData<Meta>;
 }
 
@@ -141,20 +143,25 @@ export async function readPushedStates(meta: MetaInstance, documentIds: readonly
   return new Map(
     documentIds.map((id) => {
       const row = byRowId.get(pushedRowId(meta, id));
-      const states = (row?.checkpointData as { states?: Record<string, unknown>[] } | undefined)?.states ?? [];
-      return [id, row ? { states, row } : { states }];
+      const data = row?.checkpointData as { states?: Record<string, unknown>[]; base?: Record<string, unknown> } | undefined;
+      const states = data?.states ?? [];
+      return [id, { states, ...(data?.base ? { base: data.base } : {}), ...(row ? { row } : {}) }];
     }),
   );
 }
 
 /** Stores each document's pushed states, replacing the rows read by readPushedStates. */
-export async function writePushedStates(meta: MetaInstance, entries: readonly { documentId: string; states: Record<string, unknown>[]; previous?: RxDocumentData<Meta> }[], token: string): Promise<void> {
-  const rows = entries.map(({ documentId, states, previous }) => ({
+export async function writePushedStates(
+  meta: MetaInstance,
+  entries: readonly { documentId: string; states: Record<string, unknown>[]; base?: Record<string, unknown> | undefined; previous?: RxDocumentData<Meta> }[],
+  token: string,
+): Promise<void> {
+  const rows = entries.map(({ documentId, states, base, previous }) => ({
     document: {
       id: pushedRowId(meta, documentId),
       isCheckpoint: '1',
       itemId: `pushed:${documentId}`,
-      checkpointData: { states },
+      checkpointData: base ? { states, base } : { states },
       _deleted: false,
       _attachments: {},
       _meta: { lwt: now() },
