@@ -1,4 +1,5 @@
 import { CHAOS_RATES, describeChaos, runChaos } from './support/chaos-run.ts';
+import { envNumber } from './support/env-number.ts';
 
 /**
  * `npm run chaos`: the long run. 20 clients, 10,000 operations, 5 SIGKILLs of the server by
@@ -7,13 +8,7 @@ import { CHAOS_RATES, describeChaos, runChaos } from './support/chaos-run.ts';
  * frequent (default 2 against 80 for writes), CHAOS_TRACE=1 logs every write, CHAOS_CONVERGE_SECONDS bounds the wait for convergence after healing. Exits non-zero
  * when a write was lost, a value appeared from nowhere, or the replicas did not converge.
  */
-const number = (name: string, fallback: number) => {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a whole number, not ${JSON.stringify(text)}`);
-  return value;
-};
+const number = envNumber;
 
 const seed = number('CHAOS_SEED', Math.floor(Math.random() * 2 ** 31));
 try {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MergeMode } from './support/merge-history.ts';
 import { describeMerge, runMerge, STEP_KINDS, type MergeResult, type StepKind } from './support/merge-run.ts';
+import { envNumber } from './support/env-number.ts';
 
 /**
  * `npm run chaos:merge`: the long field-merge convergence run (see support/merge-run.ts), one seed
@@ -18,13 +19,7 @@ import { describeMerge, runMerge, STEP_KINDS, type MergeResult, type StepKind } 
  * A failing seed prints one line, naming the file that holds its failures, steps and pushes, and
  * the command that replays it; the last line counts the failed runs. Exits non-zero when any failed.
  */
-const number = (name: string, fallback: number) => {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a whole number, not ${JSON.stringify(text)}`);
-  return value;
-};
+const number = envNumber;
 const modeText = process.env['MERGE_MODE'] ?? 'both';
 if (!['disjoint', 'same-field', 'both'].includes(modeText)) throw new Error(`MERGE_MODE must be disjoint, same-field or both, not ${JSON.stringify(modeText)}`);
 const modes: MergeMode[] = modeText === 'both' ? ['disjoint', 'same-field'] : [modeText as MergeMode];
