@@ -1,6 +1,6 @@
 import type { RxCollection, RxError, RxReplicationPullStreamItem } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import type { Observable } from 'rxjs';
+import { concatMap, type Observable } from 'rxjs';
 import type { CollectionName } from '../../shared/schema/collections.ts';
 import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
 import {
@@ -13,6 +13,7 @@ import {
   type Replicated,
 } from '../../shared/sync/protocol.ts';
 import { mainThreadTextFetch, type TextFetch, type TextResponse } from './background-fetch.ts';
+import { withoutLocalFields } from '../../shared/sync/document.ts';
 import { parsePullPage } from './pull-page.ts';
 import { pullUrl } from './pull-url.ts';
 
@@ -25,9 +26,12 @@ export interface PullProgress {
 import type { RejectionLog } from './rejections.ts';
 import { bulkCatchUp } from './bulk-catch-up.ts';
 import { conflictProvenanceOf } from './conflict-provenance.ts';
-import { ancestorsOf, isOwnPushedState, ownBaseIn, ownPushBasesOf, rememberPushes } from './own-pushes.ts';
-import type { MetaInstance } from './replication-meta.ts';
+import { ancestorsOf, isOwnPushedState, ownBaseIn, ownPushBasesOf, rebaseOnAnswers, rememberAnswers, rememberPushes } from './own-pushes.ts';
+import { idsHeldAsPulled } from './as-pulled.ts';
+import { noteReplication } from './conflict-bases.ts';
+import { replicationHash, type MetaInstance } from './replication-meta.ts';
 import { runBeforeFirstStart } from './run-before-first-start.ts';
+import { withoutStaleMasters } from './stale-masters.ts';
 
 export interface HttpReplicationOptions<T> {
   collection: RxCollection<T>;
@@ -111,8 +115,12 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
     return response.ok ? parsePullPage<T>(response.text) : parseJsonResponse<never>(response);
   };
   const replicationIdentifier = replicationIdentifierFor(options.name, options.baseUrl);
+  let replicationHashPromise: Promise<string> | undefined;
+  const replicationHashOf = () => (replicationHashPromise ??= replicationHash(options.collection, replicationIdentifier));
+  void noteReplication(options.collection, replicationIdentifier);
+  const metaOf = (): MetaInstance | undefined => replication.metaInstance as MetaInstance | undefined;
 
-  const replication = replicateRxCollection<T, Checkpoint>({
+  const replication: RxReplicationState<T, Checkpoint> = replicateRxCollection<T, Checkpoint>({
     collection: options.collection,
     replicationIdentifier,
     live: options.live,
@@ -121,7 +129,17 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
     autoStart: true,
     pull: {
       batchSize: pullBatchSize,
-      ...(options.stream$ ? { stream$: options.stream$ } : {}),
+      // In order: a message's stale masters are dropped before the next message is looked at.
+      ...(options.stream$
+        ? {
+            stream$: options.stream$.pipe(
+              concatMap(
+                async (item): Promise<RxReplicationPullStreamItem<T, Checkpoint>> =>
+                  item === 'RESYNC' ? item : { ...item, documents: await withoutStaleMasters(metaOf(), item.documents) },
+              ),
+            ),
+          }
+        : {}),
       handler: async (lastCheckpoint, batchSize) => {
         let checkpoint = lastCheckpoint ?? undefined;
         if (resyncSeenIds) checkpoint = checkpoint ?? {};
@@ -150,16 +168,21 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
             }
           }
         }
-        return { documents: page.documents, checkpoint: page.checkpoint };
+        return { documents: await withoutStaleMasters(metaOf(), page.documents), checkpoint: page.checkpoint };
       },
     },
     push: {
       batchSize: options.pushBatchSize ?? 200,
       handler: async (rows) => {
-        const body: PushRow<T>[] = rows.map((row) => ({
-          newDocumentState: row.newDocumentState as Replicated<T>,
-          ...(row.assumedMasterState ? { assumedMasterState: row.assumedMasterState as Replicated<T> } : {}),
-        }));
+        const asPulled = await idsHeldAsPulled(options.collection, await replicationHashOf(), rows.map((row) => row.newDocumentState));
+        const body: PushRow<T>[] = rows
+          .filter((row) => !asPulled.has(row.newDocumentState.id))
+          .map((row) => ({
+            newDocumentState: row.newDocumentState as Replicated<T>,
+            ...(row.assumedMasterState ? { assumedMasterState: row.assumedMasterState as Replicated<T> } : {}),
+          }));
+        // Nothing of this replica's own to send: RxDB records those states as the assumed masters they are.
+        if (body.length === 0) return [];
         const push = (pushed: PushRow<T>[]) =>
           requestJson<PushResponse<T>>(doFetch, `${base}/push`, timeoutMs, {
             method: 'POST',
@@ -167,13 +190,18 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
             body: JSON.stringify(pushed),
           });
         const meta = replication.metaInstance as MetaInstance | undefined;
-        const pushedBefore = meta ? await rememberPushes(meta, body, options.collection.database.token) : new Map();
+        const token = options.collection.database.token;
+        const rebased = meta ? await rebaseOnAnswers(meta, body as { newDocumentState: Record<string, unknown>; assumedMasterState?: Record<string, unknown> }[]) : new Set<string>();
+        const pushedBefore = meta ? await rememberPushes(meta, body, token) : new Map();
+        // The base each row last went out on, for rememberAnswers.
+        const sentOn = new Map(body.map((row) => [row.newDocumentState.id, row.assumedMasterState]));
         let response = await push(body);
         // A master that is this replica's own earlier push (its answer lost) is no conflict: push again on it.
         const rowOf = (id: string) => body.find((row) => row.newDocumentState.id === id);
         const ancestors = (id: string) => ancestorsOf(pushedBefore.get(id), rowOf(id)?.newDocumentState ?? {});
         const own = response.conflicts.filter((master) => isOwnPushedState(ancestors(master.id), master));
         if (own.length > 0) {
+          for (const master of own) sentOn.set(master.id, master);
           const again = await push(own.map((master) => ({ newDocumentState: rowOf(master.id)?.newDocumentState as Replicated<T>, assumedMasterState: master })));
           response = {
             conflicts: [...response.conflicts.filter((master) => !own.includes(master)), ...again.conflicts],
@@ -181,9 +209,11 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
             conflictProvenance: [...(response.conflictProvenance ?? []), ...(again.conflictProvenance ?? [])],
           };
         }
+        if (meta) await rememberAnswers(meta, response.conflicts.map((master) => ({ master, on: sentOn.get(master.id) })), token);
         // A master holding an own earlier push and others' later changes: merge from that push.
         for (const master of response.conflicts) {
-          const base = ownBaseIn(ancestors(master.id), rowOf(master.id)?.assumedMasterState, master);
+          const sent = rowOf(master.id)?.assumedMasterState;
+          const base = ownBaseIn(ancestors(master.id), sent, master) ?? (rebased.has(master.id) && sent ? (withoutLocalFields(sent) as Record<string, unknown>) : undefined);
           if (base) ownPushBasesOf(options.collection.database).set(options.name, master, base);
         }
         // Refused rows come back to RxDB as conflicts with the server's state (a tombstone when

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ancestorsOf, isOwnPushedState, ownBaseIn } from './own-pushes.ts';
+import { ancestorsOf, answerToPushOn, isOwnPushedState, ownBaseIn } from './own-pushes.ts';
 
 const base = { id: 'd1', notes: 'original', assignee: 'Dana', model: 'M1', _deleted: false };
 
@@ -35,5 +35,22 @@ describe('own pushes', () => {
     // A stopped replication retries `older` after the next one pushed `newer`: newer is no ancestor.
     expect(ancestorsOf([older, newer], { ...older, _rev: '2-a' })).toEqual([]);
     expect(ancestorsOf([older, newer], { ...base, notes: 'newest' })).toEqual([older, newer]);
+  });
+
+  it('pushes a merge on the master it was merged with when the replication stopped before storing that base', () => {
+    const master = { ...base, assignee: 'Alex', updatedAt: 'T2' };
+    const answered = { on: base, master };
+    // The merge holds the master's assignee and this replica's notes; its stored base is still the old one.
+    const merged = { ...base, assignee: 'Alex', notes: 'mine', updatedAt: 'T3' };
+    expect(answerToPushOn(answered, { newDocumentState: merged, assumedMasterState: { ...base, _rev: '4-x' } })).toEqual(master);
+  });
+
+  it('keeps the row base when the row lacks a change of the answer, or went out on another base', () => {
+    const master = { ...base, assignee: 'Alex' };
+    const answered = { on: base, master };
+    // Not merged with that answer: pushing it on the answer would overwrite the assignee.
+    expect(answerToPushOn(answered, { newDocumentState: { ...base, notes: 'mine' }, assumedMasterState: base })).toBeUndefined();
+    expect(answerToPushOn(answered, { newDocumentState: { ...master, notes: 'mine' }, assumedMasterState: { ...base, model: 'M2' } })).toBeUndefined();
+    expect(answerToPushOn(undefined, { newDocumentState: master, assumedMasterState: base })).toBeUndefined();
   });
 });

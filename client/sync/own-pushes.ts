@@ -1,6 +1,6 @@
 import { isDeepEqual } from '../../shared/merge/canonical.ts';
 import { withoutLocalFields } from '../../shared/sync/document.ts';
-import { readPushedStates, writePushedStates, type MetaInstance } from './replication-meta.ts';
+import { readPushedStates, writePushedStates, type AnsweredMaster, type MetaInstance } from './replication-meta.ts';
 
 /** At most this many of a document's pushed states are remembered (a bound for days offline). */
 const STATES_KEPT = 32;
@@ -36,18 +36,97 @@ export async function rememberPushes(
       const known = remembered.get(id);
       const base = row.assumedMasterState ? (withoutLocalFields(row.assumedMasterState) as Record<string, unknown>) : undefined;
       // No base: a new document's pushes, until one is acknowledged.
-      const isSameBase = known !== undefined && (known.base === undefined ? base === undefined : base !== undefined && isDeepEqual(known.base, base));
+      const isSameBase = known !== undefined && isSameState(known.base, base);
       const kept = isSameBase ? [...(known?.states ?? [])] : [];
       before.set(id, [...kept]);
       const pushed = withoutLocalFields(row.newDocumentState);
       // A retry keeps the state's place: the order is the order states were first pushed in.
       if (!kept.some((state) => isDeepEqual(state, pushed))) kept.push(pushed);
       kept.splice(0, Math.max(0, kept.length - STATES_KEPT));
-      return { documentId: id, states: kept, base, ...(known?.row ? { previous: known.row } : {}) };
+      return { documentId: id, states: kept, base, answered: known?.answered, previous: known?.row };
     }),
     token,
   );
   return before;
+}
+
+const isSameState = (a: object | undefined, b: object | undefined) => (a === undefined ? b === undefined : b !== undefined && isDeepEqual(a, b));
+
+/**
+ * A merged state is pushed on the master it was merged with. RxDB writes the merge into the
+ * document and then that master as its assumed master state; a replication stopped between the
+ * two (a tab closing, a sign-out, a reload) leaves the merge on the older base. Pushed on it,
+ * every field the master had changed would look changed on both sides: a false conflict, or a
+ * newer value of that field taken for a clash with the merge's copy. So the server's answers are
+ * kept (rememberAnswers), and a row still on the base its answered push carried, that already
+ * holds every change of that answer, goes out on the answer instead. Both rules together make
+ * it safe: nothing of the master can be overwritten by a state that already holds all of it.
+ * Changes `rows` in place and returns the ids it rebased (RxDB's own rows keep the old base: a
+ * conflict of one of them must be merged from the new one, see OwnPushBases).
+ */
+export async function rebaseOnAnswers(meta: MetaInstance, rows: { newDocumentState: Record<string, unknown>; assumedMasterState?: Record<string, unknown> }[]): Promise<Set<string>> {
+  const remembered = await readPushedStates(
+    meta,
+    rows.map((row) => String(row.newDocumentState['id'])),
+  );
+  const rebased = new Set<string>();
+  for (const row of rows) {
+    const id = String(row.newDocumentState['id']);
+    const answer = answerToPushOn(remembered.get(id)?.answered, row);
+    if (!answer) continue;
+    row.assumedMasterState = answer;
+    rebased.add(id);
+  }
+  return rebased;
+}
+
+/** The answered master a row should be pushed on instead of its own base, if any (see rebaseOnAnswers). */
+export function answerToPushOn(
+  answered: AnsweredMaster | undefined,
+  row: { newDocumentState: Record<string, unknown>; assumedMasterState?: Record<string, unknown> },
+): Record<string, unknown> | undefined {
+  if (!answered) return undefined;
+  const base = row.assumedMasterState ? withoutLocalFields(row.assumedMasterState) : undefined;
+  if (!isSameState(answered.on, base) || isSameState(answered.master, base)) return undefined;
+  return holdsChangesOf(row.newDocumentState, answered.on ?? {}, answered.master) ? answered.master : undefined;
+}
+
+/** Whether `state` holds every value `master` changed since `base` (the writer's clock aside). */
+function holdsChangesOf(state: Record<string, unknown>, base: Record<string, unknown>, master: Record<string, unknown>): boolean {
+  const local = withoutLocalFields(state);
+  for (const key of new Set([...Object.keys(master), ...Object.keys(base)])) {
+    if (key === 'updatedAt' || isDeepEqual(master[key], base[key])) continue;
+    if (!isDeepEqual(local[key], master[key])) return false;
+  }
+  return true;
+}
+
+/** Keeps the masters the server answered pushes with, beside the base each push carried (see rebaseOnAnswers). */
+export async function rememberAnswers(
+  meta: MetaInstance,
+  answers: readonly { master: Record<string, unknown>; on?: Record<string, unknown> | undefined }[],
+  token: string,
+): Promise<void> {
+  if (answers.length === 0) return;
+  const remembered = await readPushedStates(
+    meta,
+    answers.map((answer) => String(answer.master['id'])),
+  );
+  await writePushedStates(
+    meta,
+    answers.map(({ master, on }) => {
+      const id = String(master['id']);
+      const known = remembered.get(id);
+      return {
+        documentId: id,
+        states: known?.states ?? [],
+        base: known?.base,
+        answered: { master: withoutLocalFields(master), ...(on ? { on: withoutLocalFields(on) } : {}) },
+        previous: known?.row,
+      };
+    }),
+    token,
+  );
 }
 
 /**

@@ -29,6 +29,16 @@ export function isPristine(document: RxDocumentData<unknown>): boolean {
   return typeof meta.pristineOf === 'string' && meta.o?._rev === getHeightOfRevision(document._rev);
 }
 
+/**
+ * Whether the document is, unchanged since, a master state the replication with this hash wrote
+ * into it: RxDB's downstream (and the bulk catch-up) mark their writes with `_meta.o`, and any
+ * local write moves the revision past it. Such a state is no local change.
+ */
+export function isAsPulledBy(document: RxDocumentData<unknown>, hash: string): boolean {
+  const origin = (document._meta as Partial<PristineMeta>).o;
+  return origin?.hash === hash && origin._rev === getHeightOfRevision(document._rev);
+}
+
 export function pristineOf(document: RxDocumentData<unknown>): string | undefined {
   return isPristine(document) ? (document._meta as Partial<PristineMeta>).pristineOf : undefined;
 }

@@ -105,19 +105,40 @@ export async function idsWithAssumedMaster(meta: MetaInstance, documentIds: read
  * A concurrent writer that got there first wins: its state is at least as recent.
  */
 export async function insertAssumedMasters(meta: MetaInstance, states: readonly Record<string, unknown>[], token: string): Promise<void> {
-  const rows = states.map((docData) => ({
-    document: {
-      id: assumedMasterId(meta, String(docData['id'])),
+  await writeAssumedMasters(meta, states, new Map(), token);
+}
+
+/**
+ * Records these master states as the replication's assumed master states, replacing what it
+ * keeps. A row changed meanwhile by another writer stays as that writer left it.
+ */
+export async function replaceAssumedMasters(meta: MetaInstance, states: readonly Record<string, unknown>[], token: string): Promise<void> {
+  if (states.length === 0) return;
+  const current = await meta.findDocumentsById(
+    states.map((state) => assumedMasterId(meta, String(state['id']))),
+    true,
+  );
+  await writeAssumedMasters(meta, states, new Map(current.map((row) => [row.itemId, row])), token);
+}
+
+/** Writes assumed master rows over `previous` (by document id; none: an insert). A 409 means another writer was first. */
+async function writeAssumedMasters(meta: MetaInstance, states: readonly Record<string, unknown>[], previous: ReadonlyMap<string, RxDocumentData<Meta>>, token: string): Promise<void> {
+  if (states.length === 0) return;
+  const rows = states.map((docData) => {
+    const itemId = String(docData['id']);
+    const replaced = previous.get(itemId);
+    const document = {
+      id: assumedMasterId(meta, itemId),
       isCheckpoint: '0',
-      itemId: String(docData['id']),
+      itemId,
       docData,
       _deleted: false,
       _attachments: {},
       _meta: { lwt: now() },
-      _rev: createRevision(token),
-    } as RxDocumentData<Meta>,
-  }));
-  if (rows.length === 0) return;
+      _rev: createRevision(token, replaced),
+    } as RxDocumentData<Meta>;
+    return replaced ? { document, previous: replaced } : { document };
+  });
   const result = await meta.bulkWrite(rows, 'replication-down-write-meta');
   const failed = result.error.find((error) => error.status !== 409);
   if (failed) throw new Error(`could not store a conflict base (status ${failed.status})`);
@@ -130,8 +151,17 @@ export interface PushedStates {
   states: Record<string, unknown>[];
   /** The assumed master state they were all pushed on. */
   base?: Record<string, unknown>;
+  /** The last master the server answered a push of this document with, and the base that push carried. */
+  answered?: AnsweredMaster;
   row?: RxDocumentData<Meta>;
 }
+
+export interface AnsweredMaster {
+  on?: Record<string, unknown>;
+  master: Record<string, unknown>;
+}
+
+type PushedStatesData = Omit<PushedStates, 'row'>;
 
 /** The pushed states remembered for these documents, by id (none for a document never pushed). */
 export async function readPushedStates(meta: MetaInstance, documentIds: readonly string[]): Promise<Map<string, PushedStates>> {
@@ -143,9 +173,8 @@ export async function readPushedStates(meta: MetaInstance, documentIds: readonly
   return new Map(
     documentIds.map((id) => {
       const row = byRowId.get(pushedRowId(meta, id));
-      const data = row?.checkpointData as { states?: Record<string, unknown>[]; base?: Record<string, unknown> } | undefined;
-      const states = data?.states ?? [];
-      return [id, { states, ...(data?.base ? { base: data.base } : {}), ...(row ? { row } : {}) }];
+      const data = row?.checkpointData as Partial<PushedStatesData> | undefined;
+      return [id, { ...data, states: data?.states ?? [], ...(row ? { row } : {}) }];
     }),
   );
 }
@@ -153,15 +182,21 @@ export async function readPushedStates(meta: MetaInstance, documentIds: readonly
 /** Stores each document's pushed states, replacing the rows read by readPushedStates. */
 export async function writePushedStates(
   meta: MetaInstance,
-  entries: readonly { documentId: string; states: Record<string, unknown>[]; base?: Record<string, unknown> | undefined; previous?: RxDocumentData<Meta> }[],
+  entries: readonly {
+    documentId: string;
+    states: Record<string, unknown>[];
+    base?: Record<string, unknown> | undefined;
+    answered?: AnsweredMaster | undefined;
+    previous?: RxDocumentData<Meta> | undefined;
+  }[],
   token: string,
 ): Promise<void> {
-  const rows = entries.map(({ documentId, states, base, previous }) => ({
+  const rows = entries.map(({ documentId, previous, ...data }) => ({
     document: {
       id: pushedRowId(meta, documentId),
       isCheckpoint: '1',
       itemId: `pushed:${documentId}`,
-      checkpointData: base ? { states, base } : { states },
+      checkpointData: Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined)),
       _deleted: false,
       _attachments: {},
       _meta: { lwt: now() },
