@@ -4,6 +4,7 @@ import { bootstrapAdmin } from './auth/bootstrap.ts';
 import { DEMO_PASSWORD } from './seed/demo-accounts.ts';
 import { seedDatabase } from './seed/seed-database.ts';
 import { startServer } from './server.ts';
+import { httpsAdvice, reachableUrls } from './reachable-addresses.ts';
 import { openStore } from './store/open-store.ts';
 
 async function main(): Promise<void> {
@@ -20,6 +21,10 @@ async function main(): Promise<void> {
   }
   const server = await startServer(config, store);
   console.log(`Outpost is running at ${server.url}  (store: ${store.kind}, data: ${config.databaseUrl ? 'PostgreSQL' : config.dataDir})`);
+  const urls = reachableUrls(server.url, config.host);
+  if (urls.length > 1 || urls[0] !== server.url) console.log(`Reachable at:\n  ${urls.join('\n  ')}`);
+  const advice = httpsAdvice(urls);
+  if (advice) console.log(`\n${advice}\n`);
   console.log(`API description: ${server.url}/api/openapi.json`);
   if (demoEmails.length > 0) {
     console.log(`\nDemo sign-in (password for every account: ${DEMO_PASSWORD}):\n  ${demoEmails.join('\n  ')}`);

@@ -27,11 +27,11 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
  * file of its own. Demo data by default; `devices` (and `orgs`) seed a larger fleet with the
  * seed CLI.
  */
-export async function startAppServer(options: { devices?: number; orgs?: number } = {}): Promise<AppServer> {
+export async function startAppServer(options: { devices?: number; orgs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<AppServer> {
   const staticDir = join(ROOT, 'dist');
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, OUTPOST_DATA_DIR: dataDir, OUTPOST_STATIC_DIR: staticDir, PORT: '0', HOST: '127.0.0.1', OUTPOST_DEMO: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, OUTPOST_DATA_DIR: dataDir, OUTPOST_STATIC_DIR: staticDir, PORT: '0', HOST: '127.0.0.1', OUTPOST_DEMO: '1', ...options.env };
   delete env['DATABASE_URL'];
   if (options.devices !== undefined) {
     await run(['server/seed/cli.ts', '--devices', String(options.devices), ...(options.orgs ? ['--orgs', String(options.orgs)] : [])], env);
@@ -43,7 +43,7 @@ export async function startAppServer(options: { devices?: number; orgs?: number 
     const timer = setTimeout(() => fail(new Error(`the server did not start: ${output}`)), 30_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /running at (http:\/\/[^\s]+)/.exec(output);
+      const match = /running at (https?:\/\/[^\s]+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         done(match[1]);

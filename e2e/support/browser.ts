@@ -8,8 +8,9 @@ export const PHONE = { width: 390, height: 844 } as const;
 export const DESKTOP = { width: 1280, height: 800 } as const;
 export const ARTIFACTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? ensureChromium(), args: CHROMIUM_ARGS });
+/** `extraArgs`: e.g. `--host-resolver-rules=MAP outpost.test 127.0.0.1` to reach loopback under another name. */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? ensureChromium(), args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /** A fresh profile (its own IndexedDB, cookies and service worker) at phone size by default. */
