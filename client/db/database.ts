@@ -6,6 +6,7 @@ import { keepConflictBases } from '../sync/conflict-bases.ts';
 import type { RejectionLog } from '../sync/rejections.ts';
 import { conflictProvenanceOf, type LocalAuthor } from '../sync/conflict-provenance.ts';
 import { ownPushBasesOf } from '../sync/own-pushes.ts';
+import { replacedStatesOf } from '../sync/replaced-states.ts';
 
 export type OutpostCollections = { [C in CollectionName]: RxCollection<EntityOf<C>> };
 export type OutpostDatabase = RxDatabase<OutpostCollections>;
@@ -69,7 +70,7 @@ export async function createOutpostDatabase(options: DatabaseOptions): Promise<O
           schema: toRxJsonSchema(name, previous.get(name)) as unknown as RxJsonSchema<EntityOf<typeof name>>,
           conflictHandler: COLLECTIONS[name].isImmutable
             ? serverStateConflictHandler<EntityOf<typeof name>>(name, options.rejections)
-            : mergeConflictHandler<EntityOf<typeof name>>(name, options.rejections, { provenance: conflictProvenanceOf(db), author: options.author, ownBases: ownPushBasesOf(db) }),
+            : mergeConflictHandler<EntityOf<typeof name>>(name, options.rejections, { provenance: conflictProvenanceOf(db), author: options.author, ownBases: ownPushBasesOf(db), replaced: replacedStatesOf(db) }),
         },
       ]),
     ),

@@ -7,6 +7,7 @@ import { withoutLocalFields } from '../../shared/sync/document.ts';
 import type { ConflictProvenanceLog, LocalAuthor } from './conflict-provenance.ts';
 import type { OwnPushBases } from './own-pushes.ts';
 import type { RejectionLog } from './rejections.ts';
+import type { ReplacedStates } from './replaced-states.ts';
 
 type Mergeable = { conflicts?: ConflictRecord[] | undefined };
 
@@ -18,6 +19,8 @@ export interface ConflictWriters {
   author?: LocalAuthor | undefined;
   /** Better bases than RxDB's assumed master, where a master holds this replica's own lost push (own-pushes.ts). */
   ownBases?: OwnPushBases | undefined;
+  /** Masters the server replaced, never applied over what the replica holds (replaced-states.ts). */
+  replaced?: ReplacedStates | undefined;
 }
 
 /**
@@ -32,7 +35,9 @@ export interface ConflictWriters {
 export function mergeConflictHandler<T extends object>(collection: CollectionName, rejections?: RejectionLog, writers: ConflictWriters = {}): RxConflictHandler<T> {
   const plain = (document: WithDeleted<T>) => withoutLocalFields(document) as Mergeable;
   return {
-    isEqual: (a, b) => isDeepEqual(withoutLocalFields(a), withoutLocalFields(b)),
+    // RxDB's downstream, about to apply a master (`a`) to the replica's state (`b`), asks this.
+    isEqual: (a, b, context) =>
+      (context === 'downstream-check-if-equal-1' && writers.replaced?.isStale(collection, a, b) === true) || isDeepEqual(withoutLocalFields(a), withoutLocalFields(b)),
     resolve: async ({ assumedMasterState, realMasterState, newDocumentState }) => {
       const id = (newDocumentState as { id?: unknown }).id;
       if (typeof id === 'string' && rejections?.takePending(collection, id)) return realMasterState;

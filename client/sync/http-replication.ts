@@ -31,6 +31,7 @@ import { idsHeldAsPulled } from './as-pulled.ts';
 import { noteReplication } from './conflict-bases.ts';
 import { replicationHash, type MetaInstance } from './replication-meta.ts';
 import { runBeforeFirstStart } from './run-before-first-start.ts';
+import { replacedStatesOf } from './replaced-states.ts';
 import { withoutStaleMasters } from './stale-masters.ts';
 
 export interface HttpReplicationOptions<T> {
@@ -210,6 +211,10 @@ export function replicateOverHttp<T extends { id: string }>(options: HttpReplica
           };
         }
         if (meta) await rememberAnswers(meta, response.conflicts.map((master) => ({ master, on: sentOn.get(master.id) })), token);
+        // Every base the server answered on is replaced now (accepted on it, or answered with another master).
+        const replaced = replacedStatesOf(options.collection.database);
+        const refusedIds = new Set(response.rejected.map((rejection) => rejection.id));
+        for (const [id, sent] of sentOn) if (sent && !refusedIds.has(id)) replaced.remember(options.name, sent);
         // A master holding an own earlier push and others' later changes: merge from that push.
         for (const master of response.conflicts) {
           const sent = rowOf(master.id)?.assumedMasterState;
