@@ -13,10 +13,19 @@ import type { AppEnv } from './http/app-env.ts';
 import type { Drain } from './http/drain.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
 import { limitBody } from './http/limit-body.ts';
+import { useEdge } from './http/edge.ts';
+import { HostPolicy, hostCheck } from './http/host-check.ts';
+import { compileProxyTrust } from './http/proxy-trust.ts';
 import { originCheck } from './http/origin-check.ts';
 import { noStore } from './http/no-store.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { openApiDocument } from './openapi/document.ts';
+import { defaultLogger, type Logger } from './observability/logger.ts';
+import { ServerMetrics } from './observability/metrics.ts';
+import { metricsRoute } from './observability/metrics-route.ts';
+import { requestId } from './observability/request-id.ts';
+import { requestLog } from './observability/request-log.ts';
+import { requestMetrics } from './observability/request-metrics.ts';
 import type { Store } from './store/store.ts';
 import { syncRoutes } from './sync/routes.ts';
 import { AwarenessHub } from './collab/awareness-hub.ts';
@@ -33,6 +42,23 @@ export interface AppOptions {
   drain?: Drain;
   /** How often the agent registry writes heartbeat soft state. */
   agentFlushEveryMs?: number;
+  /** This instance's metrics (a fresh set when absent). */
+  metrics?: ServerMetrics;
+  /** OUTPOST_METRICS_TOKEN: GET /metrics answers only with it (404 when absent). */
+  metricsToken?: string | undefined;
+  /** Request lines and errors (warnings and errors on standard error when absent). */
+  logger?: Logger;
+  /** OUTPOST_PUBLIC_URL's origin: the Secure cookie, the accepted Origin and Host follow it. */
+  publicOrigin?: string | undefined;
+  /** OUTPOST_TRUSTED_PROXIES: whose X-Forwarded-For/-Proto/-Host are believed. */
+  trustedProxies?: readonly string[];
+  /**
+   * Host names answered to besides localhost and the machine's own addresses (or the public
+   * URL's host): OUTPOST_ALLOWED_HOSTS, and the names of a local TLS certificate.
+   */
+  allowedHosts?: readonly string[];
+  /** HOST, the listen address: a specific one is also a name the server answers to. */
+  listenHost?: string;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -49,11 +75,20 @@ export function createApp(options: AppOptions): OutpostApp {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const sessions = new Sessions(store);
   const signedIn = authenticate(sessions);
-  const agents = new AgentRegistry(store, options.agentFlushEveryMs === undefined ? {} : { flushEveryMs: options.agentFlushEveryMs });
+  const metrics = options.metrics ?? new ServerMetrics();
+  const logger = options.logger ?? defaultLogger();
+  const agents = new AgentRegistry(store, { logger, ...(options.agentFlushEveryMs === undefined ? {} : { flushEveryMs: options.agentFlushEveryMs }) });
+
+  // Outermost: every request is named, logged and counted, whoever answers it.
+  app.use('*', requestId(), requestLog(logger), requestMetrics(metrics));
+
+  // Before everything, agents included: their enrollment is throttled by client address.
+  app.use('*', useEdge({ publicOrigin: options.publicOrigin, trustsProxy: compileProxyTrust(options.trustedProxies ?? []) }));
 
   // Agents first: machine-to-machine, bearer-authenticated, no browser headers or cookies, and
-  // the hottest path of the server (heartbeats), so it skips the browser-facing middleware.
-  app.route('/api/agent', agentRoutes(store, agents));
+  // the hottest path of the server (heartbeats), so it skips the browser-facing middleware (the
+  // Host check too: without cookies, a rebound name gains an attacker nothing there).
+  app.route('/api/agent', agentRoutes(store, agents, metrics));
 
   app.use('*', securityHeaders());
   // Readiness for load balancers: not while shutting down, and then a trivial query, not a
@@ -67,16 +102,20 @@ export function createApp(options: AppOptions): OutpostApp {
       return c.json({ status: 'unavailable', store: store.kind }, 503);
     }
   });
+  // Before the Host check: scrapers, like balancers, come by address; the token guards it.
+  app.get('/metrics', metricsRoute(metrics, options.metricsToken));
+  // After /healthz (load balancers probe by address) and before everything a browser is served.
+  app.use('*', hostCheck(new HostPolicy({ publicOrigin: options.publicOrigin, allowedHosts: options.allowedHosts ?? [], listenHost: options.listenHost })));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
 
   // Replicated data must not outlive a sign-out in the browser's HTTP cache (shared devices).
   app.use('/api/*', noStore);
   app.use('/api/*', limitBody(maxBodyBytes, `request body must be at most ${maxBodyBytes} bytes`));
   app.use('/api/*', originCheck(options.allowedOrigins));
-  app.route('/api/auth', authRoutes(store, sessions, new LoginThrottle(store.throttle)));
+  app.route('/api/auth', authRoutes(store, sessions, new LoginThrottle(store.throttle), metrics));
 
   app.use('/api/sync/*', signedIn);
-  app.route('/api/sync', syncRoutes(store, { heartbeatSeconds: options.streamHeartbeatSeconds, sessions, ...(options.drain ? { shutdown: options.drain.signal } : {}) }));
+  app.route('/api/sync', syncRoutes(store, { heartbeatSeconds: options.streamHeartbeatSeconds, sessions, metrics, ...(options.drain ? { shutdown: options.drain.signal } : {}) }));
 
   app.use('/api/collab/*', signedIn);
   app.route('/api/collab', awarenessRoutes(store, new AwarenessHub(), { heartbeatSeconds: options.streamHeartbeatSeconds, ...(options.drain ? { shutdown: options.drain.signal } : {}) }));
@@ -90,7 +129,7 @@ export function createApp(options: AppOptions): OutpostApp {
   app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
-    console.error('unhandled error', error);
+    // Logged with its stack by requestLog, on the request's own line (Hono hands it on as c.error).
     return errorResponse(c, new ApiError(500, 'internal_error', 'the server failed to handle this request'));
   });
   return { app, sessions, agents };

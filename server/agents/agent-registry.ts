@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Device } from '../../shared/schema/device.ts';
 import { hashToken } from '../auth/tokens.ts';
+import { defaultLogger, type Logger } from '../observability/logger.ts';
 import type { AgentDeviceRecord, AgentIngestUpdate } from '../store/agents.ts';
 import type { Store } from '../store/store.ts';
 import type { TelemetryState } from './telemetry-pipeline.ts';
@@ -45,9 +46,10 @@ export class AgentRegistry {
 
   constructor(
     private readonly store: Store,
-    private readonly options: { flushEveryMs?: number; idleEvictMs?: number } = {},
+    private readonly options: { flushEveryMs?: number; idleEvictMs?: number; logger?: Logger } = {},
   ) {
-    this.#timer = setInterval(() => void this.flush().catch((error: unknown) => console.error('agent state flush failed', error)), options.flushEveryMs ?? 1000);
+    const logger = options.logger ?? defaultLogger();
+    this.#timer = setInterval(() => void this.flush().catch((error: unknown) => logger.error({ err: error }, 'agent state flush failed')), options.flushEveryMs ?? 1000);
     this.#timer.unref();
     this.#stopWatching = store.onChange((batch) => {
       if (batch.collection !== 'devices') return;

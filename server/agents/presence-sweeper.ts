@@ -1,4 +1,5 @@
 import type { Device } from '../../shared/schema/device.ts';
+import { defaultLogger, type Logger } from '../observability/logger.ts';
 import type { Store } from '../store/store.ts';
 import { agentPrincipal } from './agent-auth.ts';
 import { patchDevice } from './document-writer.ts';
@@ -8,6 +9,8 @@ export interface PresenceOptions {
   staleAfterMs: number;
   /** Delivered record ids are remembered this long for de-duplication. */
   rememberRecordsMs?: number;
+  /** Where a failed sweep is reported. */
+  logger?: Logger;
 }
 
 /**
@@ -34,7 +37,7 @@ export async function sweepPresence(store: Store, options: PresenceOptions, now 
 
 export function startPresenceSweeper(store: Store, options: PresenceOptions, everyMs = 30_000): () => void {
   const timer = setInterval(() => {
-    sweepPresence(store, options).catch((error: unknown) => console.error('presence sweep failed', error));
+    sweepPresence(store, options).catch((error: unknown) => (options.logger ?? defaultLogger()).error({ err: error }, 'presence sweep failed'));
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);

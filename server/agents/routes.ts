@@ -11,6 +11,7 @@ import { clientAddress } from '../http/client-address.ts';
 import { ApiError, parseInput } from '../http/errors.ts';
 import { limitBody } from '../http/limit-body.ts';
 import { readJsonBody } from '../http/json-body.ts';
+import type { ServerMetrics } from '../observability/metrics.ts';
 import type { Store, StoredDocument } from '../store/store.ts';
 import { authenticateAgent } from './agent-auth.ts';
 import type { AgentRegistry } from './agent-registry.ts';
@@ -35,7 +36,7 @@ class KeyedMutex {
   }
 }
 
-export function agentRoutes(store: Store, registry: AgentRegistry): Hono<AppEnv> {
+export function agentRoutes(store: Store, registry: AgentRegistry, metrics?: ServerMetrics): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   const ingestLock = new KeyedMutex();
 
@@ -120,6 +121,8 @@ export function agentRoutes(store: Store, registry: AgentRegistry): Hono<AppEnv>
         const unseenIds = candidates.length > 0 ? await store.agents.unseenRecordIds(candidates.map((r) => r.id)) : new Set<string>();
         const records = [...heartbeats, ...candidates.filter((r) => unseenIds.has(r.id))];
         await applyBatch(store, registry, entry, current, principal, records);
+        metrics?.agentIngestBatches.inc();
+        metrics?.agentHeartbeats.inc(heartbeats.length);
       });
       const response: IngestResponse = { accepted: batch.records.map((r) => r.id), serverTime: new Date().toISOString() };
       return c.json(response);

@@ -5,6 +5,7 @@ import type { AppEnv } from '../http/app-env.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { ApiError, parseInput } from '../http/errors.ts';
 import { readJsonBody } from '../http/json-body.ts';
+import type { ServerMetrics } from '../observability/metrics.ts';
 import type { Store } from '../store/store.ts';
 import { recordAccountEvent } from './audit-events.ts';
 import { authenticate } from './authenticate.ts';
@@ -28,7 +29,7 @@ const PasswordChangeBody = v.strictObject({
 
 const INVALID_CREDENTIALS = new ApiError(401, 'invalid_credentials', 'email or password is incorrect');
 
-export function authRoutes(store: Store, sessions: Sessions, throttle: LoginThrottle): Hono<AppEnv> {
+export function authRoutes(store: Store, sessions: Sessions, throttle: LoginThrottle, metrics?: ServerMetrics): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
   routes.post('/login', async (c) => {
@@ -36,6 +37,7 @@ export function authRoutes(store: Store, sessions: Sessions, throttle: LoginThro
     const address = clientAddress(c);
     const retryAfter = await throttle.retryAfterSeconds(body.email, address);
     if (retryAfter > 0) {
+      metrics?.signInsThrottled.inc();
       c.header('Retry-After', String(retryAfter));
       throw new ApiError(429, 'too_many_attempts', `too many failed sign-ins: try again in ${retryAfter} s`);
     }
@@ -43,6 +45,7 @@ export function authRoutes(store: Store, sessions: Sessions, throttle: LoginThro
     // Verify against a decoy when the account is unknown: same time, same answer.
     const isValid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), body.password);
     if (!user || !isValid || user.isDisabled) {
+      metrics?.signInFailures.inc();
       await throttle.recordFailure(body.email, address);
       await recordAccountEvent(store, {
         actorKind: 'anonymous',

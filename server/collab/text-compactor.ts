@@ -1,5 +1,6 @@
 import { COLLAB_PARENT_COLLECTIONS, type CollabParentCollection } from '../../shared/schema/doc-update.ts';
 import { SYSTEM_PRINCIPAL } from '../auth/principal.ts';
+import { defaultLogger, type Logger } from '../observability/logger.ts';
 import type { ChangeBatch, CollabTextKey, Store } from '../store/store.ts';
 import { planCompaction } from './compaction-plan.ts';
 
@@ -7,6 +8,8 @@ export interface TextCompactorOptions {
   /** Compact a text once it has this many live updates (y-indexeddb uses 500). */
   thresholdUpdates: number;
   now?: () => Date;
+  /** Where a failed compaction is reported. */
+  logger?: Logger;
 }
 
 const keyOf = (key: CollabTextKey) => `${key.orgId}/${key.targetCollection}/${key.targetId}`;
@@ -30,7 +33,7 @@ export class TextCompactor {
   constructor(store: Store, options: TextCompactorOptions) {
     if (!Number.isInteger(options.thresholdUpdates) || options.thresholdUpdates < 2) throw new RangeError('thresholdUpdates must be an integer of at least 2');
     this.#store = store;
-    this.#options = { now: () => new Date(), ...options };
+    this.#options = { now: () => new Date(), logger: defaultLogger(), ...options };
   }
 
   start(): void {
@@ -92,7 +95,7 @@ export class TextCompactor {
         await this.compactIfNeeded(key);
       } catch (error) {
         // The next change to this text tries again; nothing is lost meanwhile, only not yet compacted.
-        console.error(`compacting ${id} failed`, error);
+        this.#options.logger.error({ err: error, text: id }, 'compacting a collaborative text failed');
       }
     }
   }

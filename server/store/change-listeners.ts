@@ -1,8 +1,11 @@
+import { defaultLogger, type Logger } from '../observability/logger.ts';
 import type { ChangeBatch, ChangeListener } from './store.ts';
 
 /** Fan-out of committed changes; a failing listener must not break the writer or its peers. */
 export class ChangeListeners {
   readonly #listeners = new Set<ChangeListener>();
+
+  constructor(private readonly logger: Logger = defaultLogger()) {}
 
   add(listener: ChangeListener): () => void {
     this.#listeners.add(listener);
@@ -15,7 +18,7 @@ export class ChangeListeners {
         try {
           listener(batch);
         } catch (error) {
-          console.error('change listener failed', error);
+          this.logger.error({ err: error, collection: batch.collection }, 'change listener failed');
         }
       }
     }

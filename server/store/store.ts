@@ -78,6 +78,25 @@ export interface ChangeBatch {
 
 export type ChangeListener = (batch: ChangeBatch) => void;
 
+/** Connections of a store's pool right now. */
+export interface PoolUsage {
+  /** Open connections, busy or idle. */
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection: the pool is too small, or the database too slow. */
+  waiting: number;
+}
+
+/** What an operator can watch of a store with a connection pool and a fan-out to other instances (PostgreSQL). */
+export interface StoreTelemetry {
+  poolUsage(): PoolUsage;
+  /**
+   * Calls `listener` with the seconds from another instance announcing a commit to this one's
+   * listeners getting it; returns the unsubscribe.
+   */
+  onFanOutDelay(listener: (seconds: number) => void): () => void;
+}
+
 /** One collaborative text: the Yjs updates (doc_updates) of one runbook's body or incident's review. */
 export interface CollabTextKey {
   orgId: string;
@@ -144,6 +163,8 @@ export interface Store {
   readonly enrollmentTokens: EnrollmentTokenStore;
   readonly audit: AuditLog;
   readonly agents: AgentStore;
+  /** Absent where there is nothing of the kind to watch (SQLite: no pool, one instance). */
+  readonly telemetry?: StoreTelemetry;
   onChange(listener: ChangeListener): () => void;
   close(): Promise<void>;
 }

@@ -6,7 +6,8 @@ import { PULL_DEFAULT_LIMIT, PullQuerySchema, RESYNC_REQUIRED, type PushResponse
 import type { AppEnv } from '../http/app-env.ts';
 import { ApiError, parseInput } from '../http/errors.ts';
 import { readJsonBody } from '../http/json-body.ts';
-import { InvalidWriteError, ResyncRequiredError, type PullPage, type Store } from '../store/store.ts';
+import { InvalidWriteError, ResyncRequiredError, type PullPage, type PushResult, type Store } from '../store/store.ts';
+import type { ServerMetrics } from '../observability/metrics.ts';
 import { parsePushBody } from './replicated-document.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { readScope, writeAuthorizer } from './authorization.ts';
@@ -41,6 +42,13 @@ function pullResponseJson(page: PullPage<Uint8Array>): Uint8Array<ArrayBuffer> {
   return Buffer.concat(parts);
 }
 
+function countPush(metrics: ServerMetrics | undefined, collection: CollectionName, rows: number, result: PushResult): void {
+  if (!metrics) return;
+  metrics.documentsPushed.inc({ collection }, rows);
+  metrics.pushConflicts.inc({ collection }, result.conflicts.length);
+  metrics.pushRejectedRows.inc({ collection }, result.rejected.length);
+}
+
 export function syncRoutes(store: Store, streamOptions: StreamOptions): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
@@ -52,6 +60,7 @@ export function syncRoutes(store: Store, streamOptions: StreamOptions): Hono<App
     const checkpoint = checkpointParam(query.checkpoint);
     try {
       const page = await store.pullJson(readScope(c.get('principal'), collection), collection, checkpoint, query.limit ?? PULL_DEFAULT_LIMIT);
+      streamOptions.metrics?.documentsPulled.inc({ collection }, page.documents.length);
       return c.body(pullResponseJson(page), 200, { 'content-type': 'application/json' });
     } catch (error) {
       if (error instanceof ResyncRequiredError) throw new ApiError(410, RESYNC_REQUIRED, error.message, 'query.checkpoint');
@@ -72,6 +81,7 @@ export function syncRoutes(store: Store, streamOptions: StreamOptions): Hono<App
         clientAddress: clientAddress(c),
         isVisible: (stored) => isInScope(readable, stored.orgId, isSiteScoped ? stored.siteId : undefined),
       });
+      countPush(streamOptions.metrics, collection, rows.length, result);
       const response: PushResponse = {
         conflicts: result.conflicts,
         rejected: result.rejected.map((r) => ({ id: r.id, reason: r.reason, ...(r.field ? { field: r.field } : {}), ...(r.master ? { master: r.master } : {}) })),

@@ -9,6 +9,7 @@ import { ApiError } from '../http/errors.ts';
 import { isInScope } from '../store/scope.ts';
 import type { ChangeBatch, Store } from '../store/store.ts';
 import type { Sessions } from '../auth/sessions.ts';
+import type { ServerMetrics } from '../observability/metrics.ts';
 import { readScope } from './authorization.ts';
 
 export interface StreamOptions {
@@ -19,6 +20,8 @@ export interface StreamOptions {
   sessions?: Sessions;
   /** Ends every stream cleanly, and refuses new ones, when the server shuts down. */
   shutdown?: AbortSignal;
+  /** Counts open streams (and, in syncRoutes, documents pulled and pushed). */
+  metrics?: ServerMetrics;
 }
 
 /** The part of a committed batch this principal may see, or nothing. */
@@ -71,9 +74,12 @@ export function streamRoute(store: Store, options: StreamOptions) {
           const stopWatchingRevocations = options.sessions?.onRevoked((event) => {
             if (event.userId === principal.id && (event.tokenHash === undefined || event.tokenHash === sessionTokenHash)) queue.close();
           });
+          // The pump unsubscribes when the stream ends, however it ends: the gauge follows.
+          options.metrics?.liveStreams.inc();
           return () => {
             unsubscribe();
             stopWatchingRevocations?.();
+            options.metrics?.liveStreams.dec();
           };
         },
         // Subscribed before RESYNC is sent, so nothing committed after the client's pull is missed.

@@ -1,12 +1,14 @@
+import { defaultLogger, type Logger } from '../observability/logger.ts';
 import type { Store } from '../store/store.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Purges tombstones past retention once at start and then every `everyMs`. */
-export function startTombstoneSweeper(store: Store, retentionDays: number, everyMs = 60 * 60 * 1000): () => void {
+/** Purges tombstones past retention once at start and then every `everyMs` (an hour by default). */
+export function startTombstoneSweeper(store: Store, retentionDays: number, options: { everyMs?: number; logger?: Logger } = {}): () => void {
+  const { everyMs = 60 * 60 * 1000, logger = defaultLogger() } = options;
   const sweep = () => {
     store.purgeTombstones(new Date(Date.now() - retentionDays * DAY_MS)).catch((error: unknown) => {
-      console.error('tombstone purge failed', error);
+      logger.error({ err: error }, 'tombstone purge failed');
     });
   };
   sweep();

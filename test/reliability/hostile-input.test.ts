@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../server/observability/logger.ts';
 import { openApiDocument } from '../../server/openapi/document.ts';
 import { formatDeviceCredential, type EnrollResponse } from '../../shared/agent/protocol.ts';
 import { makeSite } from '../support/documents.ts';
@@ -60,7 +61,17 @@ describe('hostile input against every route of the OpenAPI description', () => {
   const internalErrors: unknown[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // The server's log, in memory: the line of a request answered 500 for an unhandled error carries it as `err`.
+    const serverLog = createLogger({
+      level: 'error',
+      destination: {
+        write: (line: string) => {
+          const entry = JSON.parse(line) as { err?: unknown };
+          if (entry.err !== undefined) internalErrors.push(entry.err);
+        },
+      },
+    });
+    server = await startTestServer({}, { logger: serverLog });
     const site = makeSite(server.orgId);
     await server.store.insertMany('sites', [{ ...site, _deleted: false }]);
     // A second administrator for the user routes to act on, so the fuzzing session is never its own target.
@@ -77,11 +88,6 @@ describe('hostile input against every route of the OpenAPI description', () => {
     agentCredential = formatDeviceCredential(agent.deviceId, agent.deviceSecret);
     knownIds = [target, site.id, agent.deviceId, token.id, server.orgId, 'devices', 'incidents', 'runbooks'];
     cookie = server.adminCookie;
-    const log = console.error.bind(console);
-    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-      if (args[0] === 'unhandled error') internalErrors.push(args[1]);
-      log(...args);
-    });
     fingerprint = new StateFingerprint(server);
     current = await fingerprint.take();
   });
@@ -91,7 +97,6 @@ describe('hostile input against every route of the OpenAPI description', () => {
   });
 
   afterAll(async () => {
-    vi.restoreAllMocks();
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
     console.log(`hostile input: ${OPERATIONS.length} operations × ${RUNS} runs = ${total} requests (${server?.engine}); statuses ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(', ')}`);
     fingerprint?.close();

@@ -48,7 +48,7 @@ describe.skipIf(!url || process.env['OUTPOST_TEST_STORE'] !== 'postgres')('two s
 
   /** One more server instance on the same database. */
   const startInstance = async (env: Record<string, string> = {}) =>
-    startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', OUTPOST_STATIC_DIR: '/nonexistent', ...env }), await schemas.open({ schema, maxConnections: 4 }));
+    startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', OUTPOST_STATIC_DIR: '/nonexistent', OUTPOST_LOG_LEVEL: 'silent', ...env }), await schemas.open({ schema, maxConnections: 4 }));
 
   const push = async (server: RunningServer, rows: unknown[]) => {
     const response = await asAdmin(`${server.url}/api/sync/devices/push`, { method: 'POST', headers: json, body: JSON.stringify(rows) });

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { loadConfig } from '../../server/config.ts';
 import { bootstrapAdmin } from '../../server/auth/bootstrap.ts';
-import { startServer, type RunningServer } from '../../server/server.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../server/server.ts';
 import { SQLITE_FILENAME } from '../../server/store/open-store.ts';
 import type { Store } from '../../server/store/store.ts';
 import type { TestSchemas } from '../../server/store/postgres/test-schemas.ts';
@@ -45,8 +45,8 @@ export interface TestServer extends RunningServer {
   dispose(): Promise<void>;
 }
 
-export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/auth/login`, {
+export async function signIn(baseUrl: string, email: string, password: string, fetchAs: typeof fetch = fetch): Promise<string> {
+  const response = await fetchAs(`${baseUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
@@ -152,19 +152,21 @@ async function postgresDatabase(): Promise<TestDatabase> {
 /**
  * The real server, on a free port, with a first administrator: over a fresh SQLite file, or
  * (OUTPOST_TEST_STORE=postgres) over a fresh schema of TEST_DATABASE_URL, dropped on dispose.
+ * `options.fetch`: what the administrator's sign-in and adminFetch go through (e.g. one that adds
+ * a proxy's X-Forwarded-* headers, for a server with OUTPOST_PUBLIC_URL).
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: StartOptions & { fetch?: typeof fetch } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-test-'));
   const databaseFile = join(dataDir, SQLITE_FILENAME);
   const database = await createTestDatabase(databaseFile);
   try {
-    const server = await launch(dataDir, database, env);
+    const server = await launch(dataDir, database, env, options);
     await bootstrapAdmin(server.store, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
     const admin = await server.store.users.findByEmail(ADMIN_EMAIL);
     const orgId = admin?.memberships[0]?.orgId;
     if (!orgId) throw new Error('bootstrap created no organization');
-    const adminCookie = await signIn(server.url, ADMIN_EMAIL, ADMIN_PASSWORD);
-    return testServer(server, { dataDir, databaseFile, database, env, orgId, adminCookie });
+    const adminCookie = await signIn(server.url, ADMIN_EMAIL, ADMIN_PASSWORD, options.fetch);
+    return testServer(server, { dataDir, databaseFile, database, env, options, orgId, adminCookie });
   } catch (error) {
     await database.drop().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
@@ -172,9 +174,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   }
 }
 
-async function launch(dataDir: string, database: TestDatabase, env: Record<string, string>): Promise<RunningServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', OUTPOST_DATA_DIR: dataDir, OUTPOST_STATIC_DIR: join(dataDir, 'no-client'), ...env });
-  return startServer(config, await database.openStore());
+async function launch(dataDir: string, database: TestDatabase, env: Record<string, string>, options: StartOptions): Promise<RunningServer> {
+  // Quiet unless asked for (OUTPOST_LOG_LEVEL=info npx vitest ...): a line per request drowns the report.
+  const logLevel = process.env['OUTPOST_LOG_LEVEL'] ?? 'silent';
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', OUTPOST_DATA_DIR: dataDir, OUTPOST_STATIC_DIR: join(dataDir, 'no-client'), OUTPOST_LOG_LEVEL: logLevel, ...env });
+  return startServer(config, await database.openStore(), options);
 }
 
 interface Kept {
@@ -182,6 +186,7 @@ interface Kept {
   databaseFile: string;
   database: TestDatabase;
   env: Record<string, string>;
+  options: StartOptions & { fetch?: typeof fetch };
   orgId: string;
   adminCookie: string;
 }
@@ -195,11 +200,11 @@ function testServer(server: RunningServer, kept: Kept): TestServer {
     databaseFile,
     orgId,
     adminCookie,
-    adminFetch: fetchWithCookie(adminCookie),
+    adminFetch: fetchWithCookie(adminCookie, kept.options.fetch),
     sql: (text, params = []) => database.sql(text, params),
     async restart() {
       await server.close();
-      return testServer(await launch(dataDir, database, env), kept);
+      return testServer(await launch(dataDir, database, env, kept.options), kept);
     },
     async dispose() {
       try {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import * as v from 'valibot';
 import { COLLECTIONS, type CollectionName } from '../../../shared/schema/collections.ts';
+import type { Logger } from '../../observability/logger.ts';
 import { clientConfig, type Queryable } from './connection.ts';
 
 /**
@@ -17,6 +18,11 @@ export interface ChangeAnnouncement {
   toSeq: number;
   /** Seeded with insertMany: not for listeners (as on SQLite), only a position to move past. */
   isSilent: boolean;
+  /**
+   * When it was sent (the sender's clock, ms since the epoch), for the fan-out delay metric.
+   * Optional: instances of the previous version, during a rolling upgrade, do not send it.
+   */
+  sentAt?: number | undefined;
 }
 
 const Seq = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
@@ -27,6 +33,7 @@ const AnnouncementSchema = v.object({
   fromSeq: Seq,
   toSeq: Seq,
   isSilent: v.boolean(),
+  sentAt: v.optional(v.pipe(v.number(), v.safeInteger())),
 });
 
 export function encodeAnnouncement(announcement: ChangeAnnouncement): string {
@@ -71,6 +78,7 @@ export interface ListenerOptions {
   /** After a reconnect: announcements sent while disconnected were lost, catch up from the database. */
   onReconnected: () => Promise<void>;
   pingEveryMs?: number;
+  logger: Logger;
 }
 
 /**
@@ -141,7 +149,7 @@ export class ChangeListenerConnection {
     this.#client = undefined;
     client.end().catch(() => undefined);
     if (this.#isStopped) return;
-    console.error('PostgreSQL change listener: connection lost, reconnecting', error?.message ?? '');
+    this.options.logger.error({ reason: error?.message }, 'PostgreSQL change listener: connection lost, reconnecting');
     this.#scheduleReconnect();
   }
 
@@ -154,10 +162,10 @@ export class ChangeListenerConnection {
       this.#connect().then(
         () => (this.#isStopped ? undefined : this.options.onReconnected()),
         (error: unknown) => {
-          console.error('PostgreSQL change listener: reconnect failed', error instanceof Error ? error.message : error);
+          this.options.logger.error({ reason: error instanceof Error ? error.message : String(error) }, 'PostgreSQL change listener: reconnect failed');
           this.#scheduleReconnect();
         },
-      ).catch((error: unknown) => console.error('PostgreSQL change listener: catching up after a reconnect failed', error));
+      ).catch((error: unknown) => this.options.logger.error({ err: error }, 'PostgreSQL change listener: catching up after a reconnect failed'));
     }, delay);
     this.#retryTimer.unref();
   }

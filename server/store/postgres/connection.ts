@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { defaultLogger, type Logger } from '../../observability/logger.ts';
 
 /** Anything that runs a query: the pool, or a client inside a transaction. */
 export type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -11,6 +12,7 @@ export interface ConnectionOptions {
   maxConnections: number;
   statementTimeoutMs: number;
   applicationName: string;
+  logger?: Logger;
 }
 
 /** Unquoted-identifier rules, so the name means the same in SQL, in a channel name and in a log. */
@@ -60,7 +62,8 @@ export function createPool(options: ConnectionOptions): pg.Pool {
         }),
   });
   // An idle client whose server went away emits here; without a listener the process would exit.
-  pool.on('error', (error) => console.error('PostgreSQL pool: idle connection failed', error));
+  const logger = options.logger ?? defaultLogger();
+  pool.on('error', (error) => logger.error({ err: error }, 'PostgreSQL pool: idle connection failed'));
   return pool;
 }
 

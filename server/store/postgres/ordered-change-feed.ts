@@ -1,3 +1,4 @@
+import { defaultLogger, type Logger } from '../../observability/logger.ts';
 import type { ChangeBatch } from '../store.ts';
 
 /**
@@ -40,6 +41,7 @@ export class OrderedChangeFeed {
   constructor(
     private readonly load: ChangeLoader,
     private readonly emit: (batches: readonly ChangeBatch[]) => void,
+    private readonly logger: Logger = defaultLogger(),
   ) {}
 
   /** Where each organization stood when this instance began to listen (absent: nothing yet). */
@@ -56,7 +58,7 @@ export class OrderedChangeFeed {
   deliver(entry: FeedEntry): Promise<void> {
     const orgId = entry.kind === 'written' ? entry.batch.orgId : entry.orgId;
     const previous = this.#tails.get(orgId) ?? this.#started;
-    const done = previous.then(() => this.#handle(orgId, entry)).catch((error: unknown) => console.error(`change feed: organization ${orgId}`, error));
+    const done = previous.then(() => this.#handle(orgId, entry)).catch((error: unknown) => this.logger.error({ err: error, orgId }, 'change feed: handling a change failed'));
     this.#tails.set(orgId, done);
     void done.then(() => {
       if (this.#tails.get(orgId) === done) this.#tails.delete(orgId);
@@ -83,7 +85,7 @@ export class OrderedChangeFeed {
         await this.#emitCommitted(orgId, through, entry.fromSeq - 1);
       } catch (error) {
         // The database is unreachable: emit what is in hand rather than hold every listener back.
-        console.error(`change feed: could not load changes ${through + 1}..${entry.fromSeq - 1} of organization ${orgId}`, error);
+        this.logger.error({ err: error, orgId, fromSeq: through + 1, toSeq: entry.fromSeq - 1 }, 'change feed: could not load changes: emitting what is in hand');
       }
     }
     if (entry.kind === 'written') this.emit([entry.batch]);

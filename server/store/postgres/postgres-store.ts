@@ -4,6 +4,7 @@ import { COLLECTIONS, type CollectionName } from '../../../shared/schema/collect
 import type { Checkpoint } from '../../../shared/sync/checkpoint.ts';
 import type { PushRow } from '../../../shared/sync/protocol.ts';
 import type { Principal, Scope } from '../../auth/principal.ts';
+import { defaultLogger, type Logger } from '../../observability/logger.ts';
 import type { AuditEntry } from '../accounts.ts';
 import { ChangeListeners } from '../change-listeners.ts';
 import { decodeDocument, encodeDocument, replicatedJson, type EncodedDocument } from '../document-codec.ts';
@@ -20,6 +21,7 @@ import {
   type RejectedRow,
   type Store,
   type StoredDocument,
+  type StoreTelemetry,
   type WriteProvenance,
 } from '../store.ts';
 import { PostgresAuditLog, appendAudit, takeAuditWriterLock } from './accounts/postgres-audit-log.ts';
@@ -43,6 +45,8 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** Longer statements are cancelled (migrations are exempt). */
   statementTimeoutMs?: number;
+  /** Where lost connections and failed announcements are reported. */
+  logger?: Logger;
 }
 
 interface DocumentRow extends ProvenanceColumns {
@@ -101,14 +105,26 @@ export class PostgresStore implements Store {
   readonly #auditLockKey: string;
   /** Advisory lock names of texts being compacted are per schema, like everything else here. */
   readonly #textLockPrefix: string;
-  readonly #listeners = new ChangeListeners();
+  readonly #listeners: ChangeListeners;
   readonly #feed: OrderedChangeFeed;
   readonly #listener: ChangeListenerConnection;
+  readonly #logger: Logger;
+  readonly #fanOutListeners = new Set<(seconds: number) => void>();
   #isClosed = false;
 
-  private constructor(url: string, pool: pg.Pool, schema: string, now: () => number) {
+  readonly telemetry: StoreTelemetry = {
+    poolUsage: () => ({ total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount }),
+    onFanOutDelay: (listener) => {
+      this.#fanOutListeners.add(listener);
+      return () => this.#fanOutListeners.delete(listener);
+    },
+  };
+
+  private constructor(url: string, pool: pg.Pool, schema: string, now: () => number, logger: Logger) {
     this.#pool = pool;
     this.#now = now;
+    this.#logger = logger;
+    this.#listeners = new ChangeListeners(logger);
     this.#channel = channelFor(schema);
     this.#auditLockKey = advisoryKey(`outpost audit ${schema}`);
     this.#textLockPrefix = `outpost text ${schema}`;
@@ -121,6 +137,7 @@ export class PostgresStore implements Store {
     this.#feed = new OrderedChangeFeed(
       (orgId, afterSeq, throughSeq, limit) => this.#loadChanges(orgId, afterSeq, throughSeq, limit),
       (batches) => this.#listeners.emit(batches),
+      logger,
     );
     this.#listener = new ChangeListenerConnection({
       url,
@@ -128,6 +145,7 @@ export class PostgresStore implements Store {
       applicationName: `outpost-listener ${this.instanceId}`,
       onAnnouncement: (announcement) => this.#heard(announcement),
       onReconnected: () => this.#catchUp(),
+      logger,
     });
   }
 
@@ -135,7 +153,9 @@ export class PostgresStore implements Store {
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
     await migrate(url, schema);
+    const logger = options.logger ?? defaultLogger();
     const pool = createPool({
+      logger,
       url,
       schema,
       maxConnections: options.maxConnections ?? 10,
@@ -148,10 +168,10 @@ export class PostgresStore implements Store {
         "SELECT current_schema() AS schema, current_setting('synchronous_commit') AS synchronous_commit",
       );
       if (rows[0]?.synchronous_commit === 'off') {
-        console.warn('PostgreSQL: synchronous_commit is off on this server, so acknowledged writes can be lost in a crash; Outpost expects it on');
+        logger.warn('PostgreSQL: synchronous_commit is off on this server, so acknowledged writes can be lost in a crash; Outpost expects it on');
       }
       const resolved = schema ?? rows[0]?.schema ?? 'public';
-      store = new PostgresStore(url, pool, resolved, options.now ?? Date.now);
+      store = new PostgresStore(url, pool, resolved, options.now ?? Date.now, logger);
       await store.#listener.start();
       // Read after LISTEN took effect: every commit past these positions will be announced.
       store.#feed.start(await store.#sequencePositions());
@@ -390,19 +410,28 @@ export class PostgresStore implements Store {
   }
 
   async #announce(collection: CollectionName, ranges: ReadonlyMap<string, SeqRange>, isSilent: boolean): Promise<void> {
-    const announcements: ChangeAnnouncement[] = [...ranges].map(([orgId, range]) => ({ instance: this.instanceId, collection, orgId, ...range, isSilent }));
+    // Wall-clock time, not #now (which tests may fake): the receiver compares it with its own clock.
+    const sentAt = Date.now();
+    const announcements: ChangeAnnouncement[] = [...ranges].map(([orgId, range]) => ({ instance: this.instanceId, collection, orgId, ...range, isSilent, sentAt }));
     try {
       await publish(this.#pool, this.#channel, announcements);
     } catch (error) {
       // The write is committed; other instances catch up with this organization's next announcement.
-      console.error('PostgreSQL store: could not announce committed changes to other instances', error);
+      this.#logger.error({ err: error }, 'PostgreSQL store: could not announce committed changes to other instances');
     }
   }
 
   #heard(announcement: ChangeAnnouncement): void {
     if (announcement.instance === this.instanceId || this.#isClosed) return;
-    const { orgId, fromSeq, toSeq } = announcement;
-    void this.#feed.deliver(announcement.isSilent ? { kind: 'silent', orgId, fromSeq, toSeq } : { kind: 'announced', orgId, toSeq });
+    const { orgId, fromSeq, toSeq, sentAt } = announcement;
+    const handled = this.#feed.deliver(announcement.isSilent ? { kind: 'silent', orgId, fromSeq, toSeq } : { kind: 'announced', orgId, toSeq });
+    if (announcement.isSilent || sentAt === undefined || this.#fanOutListeners.size === 0) return;
+    // Until this instance's listeners got the changes (loaded from the database), not just the signal.
+    void handled.then(() => {
+      // A host whose clock runs behind the sender's would report a negative delay.
+      const seconds = Math.max(0, Date.now() - sentAt) / 1000;
+      for (const listener of this.#fanOutListeners) listener(seconds);
+    });
   }
 
   /** Announcements sent while the listener was disconnected are gone: compare positions instead. */

@@ -5,6 +5,7 @@ import { COLLECTIONS, type CollectionName } from '../../../shared/schema/collect
 import type { Checkpoint } from '../../../shared/sync/checkpoint.ts';
 import type { PushRow } from '../../../shared/sync/protocol.ts';
 import type { Principal, Scope } from '../../auth/principal.ts';
+import type { Logger } from '../../observability/logger.ts';
 import { ChangeListeners } from '../change-listeners.ts';
 import { decodeDocument, encodeDocument, replicatedJson } from '../document-codec.ts';
 import { scopedOrgs, type ResolvedOrgScope } from '../scope.ts';
@@ -58,12 +59,14 @@ export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for throwaway tests. */
   filename: string;
   now?: () => number;
+  /** Where a failing change listener is reported. */
+  logger?: Logger;
 }
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
-  readonly #listeners = new ChangeListeners();
+  readonly #listeners: ChangeListeners;
   readonly #now: () => number;
   readonly users: SqliteUsers;
   readonly sessions: SqliteSessions;
@@ -76,6 +79,7 @@ export class SqliteStore implements Store {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
     this.#db = new Database(options.filename);
     this.#now = options.now ?? Date.now;
+    this.#listeners = new ChangeListeners(options.logger);
     this.#db.pragma('journal_mode = WAL');
     // "Acknowledged" means durable: FULL fsyncs the WAL on every commit, surviving power loss too.
     this.#db.pragma('synchronous = FULL');
