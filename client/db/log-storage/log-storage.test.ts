@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { createRevision, fillWithDefaultSettings, now, randomToken, type RxDocumentData, type RxJsonSchema, type RxStorageInstance, type RxStorageWriteError, type RxStorageWriteErrorConflict } from 'rxdb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChunkLog } from './chunk-log.ts';
 import { getRxStorageLog, logNameOf, LogStorageInstance, type LogStorageInternals } from './log-storage.ts';
 
@@ -219,6 +219,51 @@ describe('log storage', () => {
     const ids = current.map((document) => document.id);
     const stateOf = async (instance: Instance) => (await instance.findDocumentsById(ids, true)).map((document) => [document.id, document._rev, document._deleted]);
     await expect.poll(() => stateOf(reader)).toEqual(await stateOf(writer));
+  });
+
+  it('keeps the write that made a compaction due when the compaction fails: the write succeeds, the failure is logged and retried', async () => {
+    const name = `db-${randomToken(8)}`;
+    const instance = await openInstance(name);
+    const seen: string[] = [];
+    const subscription = instance.changeStream().subscribe((bulk) => seen.push(bulk.context));
+    let current = Array.from({ length: 800 }, (_, i) => state(`c${i}`, 'v0'));
+    await instance.bulkWrite(current.map((document) => ({ document })), 'v0');
+    const rewrite = async (label: string) => {
+      const next = current.map((document) => state(document.id, label, document));
+      const result = await instance.bulkWrite(
+        next.map((document, i) => ({ previous: current[i] as RxDocumentData<Item>, document })),
+        label,
+      );
+      current = next;
+      return result;
+    };
+    await rewrite('v1');
+    // Only a compaction clears the log: make every compaction fail (a disk too full for the snapshot).
+    const clear = IDBObjectStore.prototype.clear;
+    IDBObjectStore.prototype.clear = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      // 2,400 states logged for 800 documents: this write makes a compaction due.
+      expect((await rewrite('v2')).error).toEqual([]);
+      expect(seen).toEqual(['v0', 'v1', 'v2']);
+      await expect.poll(() => warn.mock.calls.length).toBe(1);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/compact/);
+    } finally {
+      IDBObjectStore.prototype.clear = clear;
+      warn.mockRestore();
+    }
+    expect(await labels(instance, ['c0', 'c799'])).toEqual({ c0: 'v2', c799: 'v2' });
+    const log = await ChunkLog.open(logNameOf(name, 'items', 0));
+    expect((await log.readAfter()).some(({ record }) => record.snapshot)).toBe(false);
+    // Writes go on, and a later one retries the compaction, which now succeeds.
+    for (const label of ['v3', 'v4', 'v5']) expect((await rewrite(label)).error).toEqual([]);
+    await expect.poll(async () => (await log.readAfter()).filter(({ record }) => !record.snapshot).length).toBe(0);
+    log.close();
+    subscription.unsubscribe();
+    await instance.close();
+    expect(await labels(await openInstance(name), ['c0', 'c799'])).toEqual({ c0: 'v5', c799: 'v5' });
   });
 
   it('writes a first sync page of thousands of documents as a few records, without compacting', async () => {

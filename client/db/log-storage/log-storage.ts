@@ -17,7 +17,7 @@ import {
   type RxStorageQueryResult,
 } from 'rxdb';
 import { getRxStorageMemory, removeDocFromState, type RxStorageInstanceMemory } from 'rxdb/plugins/storage-memory';
-import { filter, type Observable } from 'rxjs';
+import { filter, Subject, takeUntil, type Observable } from 'rxjs';
 import { ChunkLog, type KeyedRecord, type LogRecord, type ParsedStates } from './chunk-log.ts';
 import { withWriteLock } from './write-lock.ts';
 
@@ -72,7 +72,14 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
   private readonly inFlight = new Set<Promise<unknown>>();
   private replayed?: Promise<void>;
   private isClosed = false;
+  /** The first close, which every later close (and a remove) waits for. */
+  private closing: Promise<void> | undefined;
+  /** Emits once the instance has closed: change streams complete then. */
+  private readonly closed$ = new Subject<void>();
   private isCatchUpQueued = false;
+  private isCompactionQueued = false;
+  /** After a failed compaction, how many states the log must hold before the next attempt. */
+  private compactionRetryAtStates = 0;
   /** Key of the last log record this copy has applied. */
   private lastKey = 0;
   /** Document states in the log since its last compaction (each write adds its documents). */
@@ -98,7 +105,7 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
   }
 
   static async open<T>(params: RxStorageInstanceCreationParams<T, Record<string, never>>): Promise<LogStorageInstance<T>> {
-    if (params.schema.attachments) throw new Error(`${params.collectionName}: the log storage keeps no attachments`);
+    if (params.schema.attachments) throw new Error(`${params.collectionName}: the log storage keeps no attachments (remove "attachments" from the schema)`);
     // A memory state of its own: RxDB's memory storage shares one per name within a realm and
     // keeps it after close, and this copy must hold exactly what the log replays.
     const memory = (await getRxStorageMemory().createStorageInstance<T>({
@@ -172,7 +179,7 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
       // Holding the lock, nothing changed memory since the check: the same rows fail the same way.
       const result = await memory.bulkWrite(rows, context);
       this.channel.postMessage(this.lastKey);
-      if (this.loggedStates > COMPACTION_SLACK && this.loggedStates > 2 * this.documentCount()) await this.compact();
+      if (this.isCompactionDue()) this.queueCompaction();
       return result;
     });
   }
@@ -204,8 +211,9 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
    * meta read pushed an older local state over a newer one.
    */
   private async readable(): Promise<void> {
+    this.ensureOpen();
     await this.ready();
-    if (this.isClosed) throw new Error(`${this.collectionName}: the storage is closed`);
+    this.ensureOpen();
     await this.track(this.exclusive(() => this.catchUp()));
   }
 
@@ -213,8 +221,13 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
     return Promise.reject(new Error(`${this.collectionName}: no attachment ${attachmentId} on ${documentId} (the log storage keeps none)`));
   }
 
+  /** Completes when the instance closes (memory's own stream never does: its state outlives instances). */
   changeStream(): Observable<EventBulk<RxStorageChangeEvent<RxDocumentData<T>>, unknown>> {
-    return this.memory.changeStream().pipe(filter((bulk) => bulk.context !== OPEN_CONTEXT));
+    this.ensureOpen();
+    return this.memory.changeStream().pipe(
+      filter((bulk) => bulk.context !== OPEN_CONTEXT),
+      takeUntil(this.closed$),
+    );
   }
 
   /** Purges tombstones older than `minimumDeletedTime` ms, on disk (a purge record) and in memory. */
@@ -232,18 +245,40 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
     });
   }
 
-  async close(): Promise<void> {
-    if (this.isClosed) return;
+  /** Safe to call more than once, even at the same time (RxDB may close an instance from several places). */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     this.isClosed = true;
     this.channel.close();
+    // Writes under way finish, and announce themselves, before the streams complete.
     await Promise.allSettled([...this.inFlight]);
+    this.closed$.next();
+    this.closed$.complete();
     this.log.close();
     await this.memory.remove();
   }
 
+  /**
+   * Deletes the collection's log for good. A closed instance refuses, as RxDB's own storages do:
+   * a closed instance is finished, and a remove through it would delete data that a newer
+   * instance of the same collection may be using.
+   */
   async remove(): Promise<void> {
+    if (this.isClosed) throw new Error(`${this.collectionName}: this storage instance is closed; open a new one to remove the collection`);
     await this.close();
     await ChunkLog.delete(this.log.name);
+  }
+
+  private ensureOpen(): void {
+    if (this.isClosed) throw this.closedError();
+  }
+
+  private closedError(): Error {
+    return new Error(`${this.collectionName}: this storage instance is closed (open a new one to use the collection again)`);
   }
 
   /** Documents in memory, tombstones included (memory applies a write lazily: settle it first). */
@@ -257,7 +292,7 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
   }
 
   private locked<R>(task: () => Promise<R>): Promise<R> {
-    if (this.isClosed) return Promise.reject(new Error(`${this.collectionName}: the storage is closed`));
+    if (this.isClosed) return Promise.reject(this.closedError());
     return this.track(this.ready().then(() => withWriteLock(this.log.name, () => this.exclusive(task))));
   }
 
@@ -328,10 +363,39 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
         memory.ensurePersistence();
         for (const [id, current] of memory.internals.documents) if (!snapshotIds.has(id)) removeDocFromState(this.primaryPath, this.schema, memory.internals, current);
         this.loggedStates = memory.internals.documents.size;
+        this.compactionRetryAtStates = 0;
         this.snapshot = undefined;
       }
       this.lastKey = key;
     }
+  }
+
+  /** The log holds more than COMPACTION_SLACK states, more than twice the documents, and no failed attempt is waiting to retry. */
+  private isCompactionDue(): boolean {
+    return this.loggedStates > COMPACTION_SLACK && this.loggedStates > 2 * this.documentCount() && this.loggedStates > this.compactionRetryAtStates;
+  }
+
+  /**
+   * Compacts after the write that made it due, as a task of its own: that write is committed,
+   * applied and announced, so its result must not depend on rewriting the whole log (a caller
+   * told it failed would retry it, and conflict with itself). A compaction that fails (a disk
+   * too full for the snapshot) changes nothing; it is logged, and retried once COMPACTION_SLACK
+   * more states are logged, not on every write.
+   */
+  private queueCompaction(): void {
+    if (this.isCompactionQueued || this.isClosed) return;
+    this.isCompactionQueued = true;
+    void this.locked(async () => {
+      this.isCompactionQueued = false;
+      try {
+        // Another tab may have appended, or compacted, since: the snapshot must hold its writes.
+        await this.catchUp();
+        if (this.isCompactionDue()) await this.compact();
+      } catch (error) {
+        this.compactionRetryAtStates = this.loggedStates + COMPACTION_SLACK;
+        console.warn(`${this.log.name}: compacting the log failed; every write is kept, and compaction is tried again after ${COMPACTION_SLACK} more document states`, error);
+      }
+    }).catch(() => undefined);
   }
 
   /** Rewrites the log as a snapshot of what memory holds (tombstones included), atomically. */
@@ -343,6 +407,7 @@ export class LogStorageInstance<T> implements RxStorageInstance<T, LogStorageInt
     const records: LogRecord[] = parts.map((chunk, part) => ({ states: chunk, context: SNAPSHOT_CONTEXT, snapshot: { id, part, parts: parts.length } }));
     this.lastKey = await this.log.replaceAll(records);
     this.loggedStates = states.length;
+    this.compactionRetryAtStates = 0;
     this.channel.postMessage(this.lastKey);
   }
 }
