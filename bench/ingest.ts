@@ -40,7 +40,8 @@ export async function prepareDevices(dataDir: string, count: number): Promise<st
   return credentials;
 }
 
-async function load(url: string, target: string, credentials: string[], options: { durationSeconds: number; connections: number; overallRate?: number }): Promise<LoadResult> {
+/** Autocannon's heartbeat load against one server (https accepted; autocannon does not verify certificates). */
+export async function loadIngest(url: string, target: string, credentials: string[], options: { durationSeconds: number; connections: number; overallRate?: number }): Promise<LoadResult> {
   let next = 0;
   const result = await autocannon({
     url: `${url}/api/agent/ingest`,
@@ -77,15 +78,15 @@ export async function benchIngest(options: { devices: number; durationSeconds: n
   // 50,000 agents, one heartbeat a minute each.
   const fleetRate = Math.round(50_000 / 60);
   try {
-    await load(outpost.url, 'warm-up', credentials, { durationSeconds: 2, connections: 16 });
+    await loadIngest(outpost.url, 'warm-up', credentials, { durationSeconds: 2, connections: 16 });
     const max = [
-      await load(bare.url, 'bare Hono route (no work)', credentials, { durationSeconds: options.durationSeconds, connections: 32 }),
-      await load(outpost.url, 'Outpost ingest', credentials, { durationSeconds: options.durationSeconds, connections: 32 }),
+      await loadIngest(bare.url, 'bare Hono route (no work)', credentials, { durationSeconds: options.durationSeconds, connections: 32 }),
+      await loadIngest(outpost.url, 'Outpost ingest', credentials, { durationSeconds: options.durationSeconds, connections: 32 }),
     ];
     // A p99 of one run swings with the machine: several runs, the median taken by the caller.
     const atFleetRate: LoadResult[] = [];
     for (let run = 0; run < options.fleetRateRuns; run++) {
-      atFleetRate.push(await load(outpost.url, `Outpost ingest at ${fleetRate} req/s`, credentials, { durationSeconds: options.durationSeconds, connections: 64, overallRate: fleetRate }));
+      atFleetRate.push(await loadIngest(outpost.url, `Outpost ingest at ${fleetRate} req/s`, credentials, { durationSeconds: options.durationSeconds, connections: 64, overallRate: fleetRate }));
     }
     return { max, atFleetRate, fleetRate };
   } finally {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchHttps } from './https.ts';
 import { benchIncrementalSync } from './incremental-sync.ts';
 import { benchIngestRows } from './ingest-rows.ts';
 import { benchInitialSyncBrowser } from './initial-sync-browser.ts';
@@ -27,6 +28,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'scaling', run: benchScaling },
   { name: 'server-memory', run: benchServerMemory },
   { name: 'ingest', run: benchIngestRows },
+  { name: 'https', run: benchHttps },
   {
     name: 'pwa',
     run: async (options) => {

@@ -35,7 +35,7 @@ export interface SeededOutpost {
  * The Outpost server as its own process, over an SQLite file seeded like `npm run seed`,
  * with an administrator who belongs to every organization (so one client pulls it all).
  */
-export async function startSeededOutpost(size: BenchDatasetSize, env: Record<string, string> = {}): Promise<SeededOutpost> {
+export async function startSeededOutpost(size: BenchDatasetSize, env: Record<string, string> = {}, baseFetch: typeof fetch = fetch): Promise<SeededOutpost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'outpost-bench-'));
   const store = new SqliteStore({ filename: join(dataDir, SQLITE_FILENAME) });
   const dataset = benchDataset(size);
@@ -55,13 +55,13 @@ export async function startSeededOutpost(size: BenchDatasetSize, env: Record<str
   const server = await startProcess(
     'server/main.ts',
     { PORT: '0', HOST: '127.0.0.1', OUTPOST_DATA_DIR: dataDir, OUTPOST_DEMO: '0', OUTPOST_STATIC_DIR: join(dataDir, 'none'), ...env },
-    /running at (http:\/\/\S+)/,
+    /running at (https?:\/\/\S+)/,
   );
-  const cookie = await signIn(server.url, BENCH_ADMIN.email, BENCH_ADMIN.password);
+  const cookie = await signIn(server.url, BENCH_ADMIN.email, BENCH_ADMIN.password, baseFetch);
   return {
     url: server.url,
     cookie,
-    fetch: fetchWithCookie(cookie),
+    fetch: fetchWithCookie(cookie, baseFetch),
     pid: server.child.pid ?? 0,
     async stop() {
       await server.stop();
