@@ -1,3 +1,4 @@
+import { isDeepEqual } from '../../shared/merge/canonical.ts';
 import type { UserEntry } from '../../shared/schema/user.ts';
 import type { PushRow } from '../../shared/sync/protocol.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -29,9 +30,15 @@ function entriesOf(user: UserRecord | undefined, now: string): Map<string, UserE
   return entries;
 }
 
+/** Whether the stored entry already says what `entry` says (its time aside). */
+const isCurrent = (master: StoredDocument | undefined, entry: UserEntry): boolean =>
+  master !== undefined && !master._deleted && isDeepEqual({ ...master, updatedAt: '' }, { ...entry, _deleted: false, updatedAt: '' });
+
 /**
  * Brings the replicated user directory in line with an account change: entries for current
- * memberships are written, entries for memberships that ended become tombstones.
+ * memberships are written, entries for memberships that ended become tombstones. Entries that
+ * stay as they are are not rewritten: a change to the membership in one organization writes
+ * nothing into another's directory.
  */
 export async function syncDirectory(
   store: Store,
@@ -49,10 +56,12 @@ export async function syncDirectory(
     for (const id of ids) {
       const master = current.get(id);
       const entry = wanted.get(id);
+      if (entry && isCurrent(master, entry)) continue;
       const next = entry ? ({ ...entry, _deleted: false } as StoredDocument) : master && !master._deleted ? { ...master, updatedAt: now, _deleted: true } : undefined;
       if (!next) continue;
       rows.push({ newDocumentState: next, ...(master ? { assumedMasterState: master } : {}) });
     }
+    if (rows.length === 0) return;
     const result = await store.push(principal, 'users', rows, { authorize: () => undefined, ...(clientAddress ? { clientAddress } : {}) });
     if (result.conflicts.length === 0) return;
   }

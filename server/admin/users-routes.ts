@@ -5,7 +5,6 @@ import { Id } from '../../shared/schema/common.ts';
 import { ROLES } from '../../shared/schema/user.ts';
 import { recordAccountEvent } from '../auth/audit-events.ts';
 import { hashPassword, passwordProblem } from '../auth/passwords.ts';
-import { publicUser } from '../auth/public-user.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { clientAddress } from '../http/client-address.ts';
@@ -13,7 +12,10 @@ import { ApiError, parseInput } from '../http/errors.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import { DuplicateEmailError, type UserRecord } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
+import { createOrLinkAccount } from './account-creation.ts';
 import { syncDirectory } from './directory.ts';
+import { accountWideChanges, describeAccountWideChanges, isMembershipChange, managedUserView, requireAuthorityOverAccount } from './managed-account.ts';
+import { requireSitesOfTheirOrganizations } from './membership-sites.ts';
 import { adminOrgIds, requireAdminOf } from './require-admin.ts';
 import { withoutControlCharacters } from '../http/plain-text.ts';
 
@@ -68,48 +70,46 @@ export function adminUserRoutes(store: Store, sessions: Sessions): Hono<AppEnv> 
   };
 
   routes.get('/', async (c) => {
-    const users = await store.users.listInOrgs(adminOrgIds(c));
-    return c.json({ users: users.map(publicUser) });
+    const administered = new Set(adminOrgIds(c));
+    const users = await store.users.listInOrgs([...administered]);
+    return c.json({ users: users.map((u) => managedUserView(u, administered)) });
   });
 
   routes.post('/', async (c) => {
     const body = parseInput('body', CreateUserBody, await readJsonBody(c));
     requireAdminOf(c, body.memberships.map((m) => m.orgId), 'body.memberships');
+    const administered = new Set(adminOrgIds(c));
+    // Every check on the request comes before looking the email up: an existing account must
+    // not change which of them answers.
     const problem = passwordProblem(body.password, body.email);
     if (problem) throw new ApiError(400, 'weak_password', `password ${problem}`, 'body.password');
-    const now = Date.now();
-    const user: UserRecord = {
-      id: crypto.randomUUID(),
-      email: body.email,
-      name: body.name,
-      passwordHash: await hashPassword(body.password),
-      isDisabled: false,
-      memberships: body.memberships.map(toMembership),
-      createdAt: now,
-      updatedAt: now,
-    };
-    try {
-      await store.users.create(user);
-    } catch (error) {
-      if (error instanceof DuplicateEmailError) throw new ApiError(409, 'email_taken', error.message, 'body.email');
-      throw error;
+    await requireSitesOfTheirOrganizations(store, body.memberships);
+    const creation = await createOrLinkAccount(store, { ...body, memberships: body.memberships.map(toMembership) }, administered);
+    const { user } = creation;
+    await syncDirectory(store, { before: creation.kind === 'linked' ? creation.before : undefined, after: user }, c.get('principal'), clientAddress(c));
+    const added = body.memberships.map((m) => m.orgId);
+    // The caller's organizations log a creation either way, or their audit log would tell what the answer hides.
+    await recordAccountEvent(store, { actorKind: 'user', actorId: c.get('principal').id, action: 'user_created', documentId: user.id, orgIds: added, clientAddress: clientAddress(c) });
+    if (creation.kind === 'linked') {
+      await recordAccountEvent(store, {
+        actorKind: 'user', actorId: c.get('principal').id, action: 'user_added_to_another_organization', documentId: user.id,
+        orgIds: creation.before.memberships.map((m) => m.orgId), clientAddress: clientAddress(c),
+      });
     }
-    const created = (await store.users.get(user.id)) ?? user;
-    await syncDirectory(store, { after: created }, c.get('principal'), clientAddress(c));
-    await recordAccountEvent(store, {
-      actorKind: 'user', actorId: c.get('principal').id, action: 'user_created', documentId: user.id,
-      orgIds: user.memberships.map((m) => m.orgId), clientAddress: clientAddress(c),
-    });
-    return c.json({ user: publicUser(created) }, 201);
+    return c.json({ user: managedUserView(user, administered) }, 201);
   });
 
   routes.patch('/:id', async (c) => {
     const before = await loadManagedUser(c, c.req.param('id'));
     const body = parseInput('body', PatchUserBody, await readJsonBody(c));
     const administered = new Set(adminOrgIds(c));
+    const accountWide = accountWideChanges(before, body);
+    const [firstAccountWide] = accountWide;
+    if (firstAccountWide !== undefined) requireAuthorityOverAccount(administered, before, describeAccountWideChanges(accountWide), `body.${firstAccountWide}`);
     let memberships: Membership[] | undefined;
     if (body.memberships) {
       requireAdminOf(c, body.memberships.map((m) => m.orgId), 'body.memberships');
+      await requireSitesOfTheirOrganizations(store, body.memberships);
       // Memberships in organizations the caller does not administer are left as they are.
       memberships = [...before.memberships.filter((m) => !administered.has(m.orgId)), ...body.memberships.map(toMembership)];
       if (memberships.length === 0) throw new ApiError(400, 'invalid_input', 'memberships: a user needs at least one organization (delete the user instead)', 'body.memberships');
@@ -125,9 +125,10 @@ export function adminUserRoutes(store: Store, sessions: Sessions): Hono<AppEnv> 
       after = await store.users.update(
         before.id,
         {
-          ...(body.email === undefined ? {} : { email: body.email }),
-          ...(body.name === undefined ? {} : { name: body.name }),
-          ...(body.isDisabled === undefined ? {} : { isDisabled: body.isDisabled }),
+          // Only what changes: an unchanged name or email sent back by the form writes nothing.
+          ...(accountWide.includes('email') && body.email !== undefined ? { email: body.email } : {}),
+          ...(accountWide.includes('name') && body.name !== undefined ? { name: body.name } : {}),
+          ...(accountWide.includes('isDisabled') && body.isDisabled !== undefined ? { isDisabled: body.isDisabled } : {}),
           ...(memberships ? { memberships } : {}),
           ...(body.password === undefined ? {} : { passwordHash: await hashPassword(body.password) }),
         },
@@ -139,14 +140,15 @@ export function adminUserRoutes(store: Store, sessions: Sessions): Hono<AppEnv> 
     }
     if (!after) throw new ApiError(404, 'not_found', 'no such user in your organizations', 'id');
     // A new password, a disabled account or fewer rights: existing sessions must not outlive them.
-    if (body.password !== undefined || body.isDisabled === true || memberships) await sessions.endAllOf(after.id);
+    const isDisabling = accountWide.includes('isDisabled') && body.isDisabled === true;
+    if (body.password !== undefined || isDisabling || (memberships && isMembershipChange(before.memberships, memberships))) await sessions.endAllOf(after.id);
     await syncDirectory(store, { before, after }, c.get('principal'), clientAddress(c));
     await recordAccountEvent(store, {
       actorKind: 'user', actorId: c.get('principal').id, action: 'user_updated', documentId: after.id,
       orgIds: [...new Set([...before.memberships, ...after.memberships].map((m) => m.orgId))].filter((o) => administered.has(o)),
       clientAddress: clientAddress(c), detail: { fields: Object.keys(body).filter((k) => k !== 'password').concat(body.password === undefined ? [] : ['password']) },
     });
-    return c.json({ user: publicUser(after) });
+    return c.json({ user: managedUserView(after, administered) });
   });
 
   routes.delete('/:id', async (c) => {
@@ -168,6 +170,7 @@ export function adminUserRoutes(store: Store, sessions: Sessions): Hono<AppEnv> 
 
   routes.post('/:id/sessions/revoke', async (c) => {
     const user = await loadManagedUser(c, c.req.param('id'));
+    requireAuthorityOverAccount(new Set(adminOrgIds(c)), user, 'end the sessions');
     const revoked = await sessions.endAllOf(user.id);
     await recordAccountEvent(store, {
       actorKind: 'user', actorId: c.get('principal').id, action: 'sessions_revoked', documentId: user.id,

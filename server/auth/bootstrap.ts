@@ -22,7 +22,8 @@ export async function bootstrapAdmin(store: Store, admin: { email: string; passw
   }
   const now = Date.now();
   const user = {
-    id: uuidv7(),
+    // Random like every account id (server/admin/account-creation.ts): never time-ordered.
+    id: crypto.randomUUID(),
     email: admin.email,
     name: admin.email.split('@')[0] ?? 'Administrator',
     passwordHash: await hashPassword(admin.password),
