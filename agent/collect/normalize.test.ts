@@ -20,6 +20,12 @@ describe('normalizing what systeminformation reports', () => {
     expect(meaningfulText('x'.repeat(300), 100)).toHaveLength(100);
   });
 
+  it('drops NUL padding, byte-order marks and bidirectional controls, and never ends on half a surrogate pair', () => {
+    expect(meaningfulText('PF2ABCDE\u0000\u0000\u0000', 100)).toBe('PF2ABCDE');
+    expect(meaningfulText('\uFEFFOptiPlex \u202E7090', 100)).toBe('OptiPlex 7090');
+    expect(meaningfulText(`${'x'.repeat(99)}\u{1F5A8}`, 100)).toBe('x'.repeat(99));
+  });
+
   it('keeps real disks by mount point, with the space a user can still write', () => {
     const disks = disksFrom([
       fs({}),

@@ -1,4 +1,5 @@
 import type { Systeminformation } from 'systeminformation';
+import { withoutForbiddenCharacters } from '../../shared/schema/common.ts';
 import type { SystemSnapshot } from './snapshot.ts';
 
 /** Firmware fills blank DMI fields with these; reporting them as a serial helps nobody. */
@@ -7,10 +8,14 @@ const PLACEHOLDERS = new Set([
   'system serial number', 'system product name', 'to be filled by o.e.m.', 'o.e.m.', '0123456789',
 ]);
 
+/**
+ * Firmware strings can be NUL-padded or hold stray bytes the server's text fields refuse: they
+ * are dropped (after cutting, which can split a surrogate pair), never sent to fail a batch.
+ */
 export function meaningfulText(value: string | undefined, maxLength: number): string | undefined {
-  const text = value?.replace(/\s+/g, ' ').trim();
+  const text = value === undefined ? undefined : withoutForbiddenCharacters(value).replace(/\s+/g, ' ').trim();
   if (text === undefined || PLACEHOLDERS.has(text.toLowerCase())) return undefined;
-  return text.slice(0, maxLength);
+  return withoutForbiddenCharacters(text.slice(0, maxLength));
 }
 
 /** Pseudo and read-only image file systems are not disks anyone can run out of. */

@@ -169,4 +169,56 @@ describe('delivery to the ingest endpoint', () => {
     });
     expect(outcome).toMatchObject({ delivered: 500, batches: 1, remaining: 100, stopped: true });
   });
+
+  /** Refuses every batch that holds one of `poison` with `answer`, and accepts the others as Outpost does. */
+  const refusing = (poison: ReadonlySet<string>, answer: { status: number; body: unknown }): FakeHandler => {
+    const accept = ingestLikeOutpost(stored);
+    return (request, index) => (idsOf(request).some((id) => poison.has(id)) ? answer : accept(request, index));
+  };
+
+  it.each([
+    [422, 'device_write_refused', "the server refused this device's update: an agent writes only its own device: these records cannot be applied"],
+    [400, 'invalid_input', 'body.records.0.message: Invalid length'],
+  ])('narrows a batch refused with %i %s down to the refused record, drops it, and delivers the rest', async (status, code, message) => {
+    const records = Array.from({ length: 40 }, (_, i) => checkAt(T0 + i, i % 2 ? 'ok' : 'warning', 'pending_updates'));
+    outbox.enqueue(records);
+    const poison = records[29]!;
+    server.handler = refusing(new Set([poison.id]), { status, body: { error: { code, message } } });
+
+    const outcome = await deliver();
+    expect(outcome).toMatchObject({ delivered: 39, remaining: 0, failure: undefined, dropped: [{ id: poison.id, reason: expect.stringContaining(message) }] });
+    expect([...stored.keys()]).toEqual(records.filter((r) => r !== poison).map((r) => r.id));
+    // A handful of requests to find it, not one per record.
+    expect(server.requests.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(records.length)) + 2);
+    expect(memory.read(DELIVERY_MEMORY_KEY, DeliveryMemory, {}).lastResult?.message).toMatch(/dropped 1 record the server refused/);
+  });
+
+  it('sends fewer records at a time after a 413, and delivers them all', async () => {
+    const records = Array.from({ length: 100 }, (_, i) => checkAt(T0 + i, i % 2 ? 'ok' : 'critical', 'firewall'));
+    outbox.enqueue(records);
+    const accept = ingestLikeOutpost(stored);
+    // A proxy in front of the server takes at most 30 records' worth.
+    server.handler = (request, index) =>
+      idsOf(request).length > 30 ? { status: 413, body: { error: { code: 'body_too_large', message: 'request body too large' } } } : accept(request, index);
+    const outcome = await deliver();
+    expect(outcome).toMatchObject({ delivered: 100, remaining: 0, failure: undefined, dropped: [] });
+    expect([...stored.keys()]).toEqual(records.map((r) => r.id));
+  });
+
+  it.each([
+    [400, { error: { code: 'invalid_body', message: 'the request body could not be read to its end' } }],
+    [400, undefined],
+    [429, { error: { code: 'too_many_attempts', message: 'slow down' } }],
+    [503, { error: { code: 'server_busy', message: 'send this one again shortly' } }],
+    [503, { error: { code: 'device_state_busy', message: 'send the batch again' } }],
+  ])('keeps every record and tries again later after %i %j', async (status, body) => {
+    const records = [checkAt(T0, 'critical'), heartbeatAt(T0 + 1)];
+    outbox.enqueue(records);
+    server.handler = () => ({ status, body });
+    const outcome = await deliver();
+    expect(outcome.failure).toBeDefined();
+    expect(outcome.dropped).toEqual([]);
+    expect(outbox.records()).toEqual(records);
+    expect(server.requests).toHaveLength(1);
+  });
 });

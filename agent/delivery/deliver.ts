@@ -32,6 +32,14 @@ export interface DeliveryOutcome {
   remaining: number;
   failure: IngestFailure | undefined;
   stopped: boolean;
+  /** Records the server refused on their own, dropped from the outbox so the rest could drain. */
+  dropped: DroppedRecord[];
+}
+
+export interface DroppedRecord {
+  id: string;
+  /** The server's refusal, as the agent logs it. */
+  reason: string;
 }
 
 /**
@@ -41,6 +49,11 @@ export interface DeliveryOutcome {
  * records leave the outbox only when the server lists their ids in `accepted`. Killed at any
  * point, the agent restarts with every unacknowledged record still queued, and re-sends them
  * under the same ids, which the server de-duplicates: nothing lost, nothing applied twice.
+ *
+ * A batch the server will never accept as it is (too large, or refused for its content) is
+ * narrowed down: batches are halved until they go through, or until a single record is refused
+ * on its own, which is dropped and reported (and batches are full size again). One bad record
+ * costs a few requests, never the outbox.
  */
 export async function deliverPending(deps: DeliveryDeps): Promise<DeliveryOutcome> {
   const { outbox, client, clock } = deps;
@@ -52,6 +65,8 @@ export async function deliverPending(deps: DeliveryDeps): Promise<DeliveryOutcom
   let batches = 0;
   let failure: IngestFailure | undefined;
   let stopped = false;
+  const dropped: DroppedRecord[] = [];
+  let maxRecords = INGEST_MAX_RECORDS;
 
   for (;;) {
     if (deps.shouldStop?.()) {
@@ -59,7 +74,7 @@ export async function deliverPending(deps: DeliveryDeps): Promise<DeliveryOutcom
       break;
     }
     outbox.compact(clock.now());
-    const batch = outbox.oldest({ maxRecords: INGEST_MAX_RECORDS, maxBytes });
+    const batch = outbox.oldest({ maxRecords, maxBytes });
     if (batch.length === 0) break;
     const ids = batch.map((record) => record.id);
     const newlyMarked = outbox.markMaybeDelivered(ids);
@@ -67,8 +82,22 @@ export async function deliverPending(deps: DeliveryDeps): Promise<DeliveryOutcom
     rememberSkew(deps, result.skewMs);
     if (!result.ok) {
       if (!result.failure.mayHaveReachedServer) outbox.unmarkMaybeDelivered(newlyMarked);
-      failure = result.failure;
-      break;
+      const isBatchAtFault = result.failure.kind === 'batch_refused' || result.failure.kind === 'too_large';
+      if (!isBatchAtFault) {
+        failure = result.failure;
+        break;
+      }
+      if (batch.length > 1) {
+        maxRecords = Math.ceil(batch.length / 2);
+        continue;
+      }
+      const [record] = batch;
+      if (record) {
+        outbox.drop([record.id]);
+        dropped.push({ id: record.id, reason: result.failure.message });
+      }
+      maxRecords = INGEST_MAX_RECORDS;
+      continue;
     }
     const acknowledged = outbox.acknowledge(result.accepted);
     if (acknowledged === 0) {
@@ -80,17 +109,19 @@ export async function deliverPending(deps: DeliveryDeps): Promise<DeliveryOutcom
     batches += 1;
   }
 
-  const outcome: DeliveryOutcome = { delivered, batches, remaining: outbox.depth().total, failure, stopped };
-  if (batches > 0 || failure) rememberOutcome(deps, outcome);
+  const outcome: DeliveryOutcome = { delivered, batches, remaining: outbox.depth().total, failure, stopped, dropped };
+  if (batches > 0 || failure || dropped.length > 0) rememberOutcome(deps, outcome);
   return outcome;
 }
 
 export function describeOutcome(outcome: DeliveryOutcome): string {
   const sent = `delivered ${outcome.delivered} record${outcome.delivered === 1 ? '' : 's'}`;
   const waiting = `${outcome.remaining} waiting in the outbox`;
-  if (outcome.failure) return `${outcome.delivered > 0 ? `${sent}, then ` : ''}${outcome.failure.message}; ${waiting}`;
-  if (outcome.batches === 0) return `nothing to deliver; ${waiting}`;
-  return `${sent} in ${outcome.batches} batch${outcome.batches === 1 ? '' : 'es'}; ${waiting}`;
+  const lastDrop = outcome.dropped.at(-1);
+  const drops = lastDrop ? `dropped ${outcome.dropped.length} record${outcome.dropped.length === 1 ? '' : 's'} the server refused (${lastDrop.reason}); ` : '';
+  if (outcome.failure) return `${outcome.delivered > 0 ? `${sent}, then ` : ''}${drops}${outcome.failure.message}; ${waiting}`;
+  if (outcome.batches === 0) return `${drops}${drops ? '' : 'nothing to deliver; '}${waiting}`;
+  return `${sent} in ${outcome.batches} batch${outcome.batches === 1 ? '' : 'es'}; ${drops}${waiting}`;
 }
 
 function rememberSkew(deps: DeliveryDeps, skewMs: number | undefined): void {

@@ -4,12 +4,20 @@ import type { Clock } from '../clock.ts';
 import { NetworkFailure, apiError, describeUnexpectedAnswer, postJson, type JsonAnswer } from '../http/post-json.ts';
 
 /**
- * - unreachable: no answer (network, DNS, TLS, timeout);
- * - server_error: a 5xx or a garbled success; the batch may or may not have been applied;
- * - credential_refused: 401/403/410, retrying will not help until someone re-enrolls;
- * - rejected: any other refusal (413, 400, 429, a redirect): nothing was applied.
+ * What the agent does about a failed delivery depends on its kind:
+ * - unreachable: no answer (network, DNS, TLS, timeout): send again later;
+ * - server_error: a 5xx (server_busy, device_state_busy, server_draining…) or a garbled
+ *   success; the batch may or may not have been applied: send again later;
+ * - credential_refused: 401/403/410 (agent_unauthenticated, agent_revoked, device_removed):
+ *   keep every record and wait, retrying will not help until someone re-enrolls;
+ * - too_large: 413 body_too_large: send fewer records at a time;
+ * - batch_refused: 400 invalid_input/invalid_json, 415, 422 device_write_refused: the server
+ *   will never accept this batch as it is: narrow it down to the records it refuses and set
+ *   those aside, so the rest of the outbox drains;
+ * - rejected: any other answer (429, 408, a redirect, a 404 from something that is not
+ *   Outpost, a body cut off on the way): nothing was applied: send again later.
  */
-export type IngestFailureKind = 'unreachable' | 'server_error' | 'credential_refused' | 'rejected';
+export type IngestFailureKind = 'unreachable' | 'server_error' | 'credential_refused' | 'too_large' | 'batch_refused' | 'rejected';
 
 export interface IngestFailure {
   kind: IngestFailureKind;
@@ -74,8 +82,18 @@ function interpret(url: URL, answer: JsonAnswer): { ok: true; accepted: string[]
   }
   const message = describeUnexpectedAnswer(url, answer);
   if (status >= 500) return { ok: false, failure: { kind: 'server_error', message, mayHaveReachedServer: true } };
+  const code = apiError(answer.body)?.code;
+  if (status === 413 && code !== undefined) return { ok: false, failure: { kind: 'too_large', message, mayHaveReachedServer: false } };
+  if (code !== undefined && BATCH_REFUSALS.has(code)) return { ok: false, failure: { kind: 'batch_refused', message, mayHaveReachedServer: false } };
   return { ok: false, failure: { kind: 'rejected', message, mayHaveReachedServer: false } };
 }
+
+/**
+ * Outpost's answers that say the batch itself can never be accepted (only an Outpost error body
+ * counts: a proxy's bare 400 is no verdict on the records). Not invalid_body: that body was cut
+ * off on the way, and the same batch sent again may well arrive whole.
+ */
+const BATCH_REFUSALS = new Set(['invalid_input', 'invalid_json', 'unsupported_media_type', 'device_write_refused']);
 
 /**
  * The Date header has whole seconds and the request took time: compare the middle of the

@@ -106,6 +106,11 @@ export class Outbox {
     return this.#db.transaction(() => ids.reduce((n, id) => n + this.#statements.remove.run(id).changes, 0))();
   }
 
+  /** Removes records the server refused on their own (they would block the queue forever). */
+  drop(ids: readonly string[]): number {
+    return this.acknowledge(ids);
+  }
+
   compact(nowMs: number): CompactionReport {
     const report = this.#db.transaction(() => {
       const rows = this.#statements.compactable.all();

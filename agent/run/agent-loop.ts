@@ -55,6 +55,8 @@ export async function runLoop(deps: LoopDeps): Promise<void> {
 
     if (clock.now() >= nextDeliveryAt) {
       const outcome = await deps.deliver(stopRequested);
+      // Each on its own line, so a person can tell which observations never reached the server.
+      for (const record of outcome.dropped) log.warn(`dropped record ${record.id} from the outbox: ${record.reason}`);
       if (outcome.failure) {
         failures += 1;
         const delayMs = backoffDelayMs(failures, deps.backoff ?? DEFAULT_BACKOFF, deps.random);

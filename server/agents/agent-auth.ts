@@ -1,14 +1,19 @@
 import type { MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import { Id } from '../../shared/schema/common.ts';
+import type { Device } from '../../shared/schema/device.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { ApiError } from '../http/errors.ts';
 import type { AgentDeviceRecord } from '../store/agents.ts';
 import type { AgentRegistry } from './agent-registry.ts';
 
-export function agentPrincipal(device: AgentDeviceRecord): Principal {
-  return { kind: 'agent', id: device.deviceId, scope: { kind: 'orgs', orgs: [{ orgId: device.orgId, siteIds: [device.siteId] }] } };
+/**
+ * An agent acts for its device, at the site the device is now (a technician may have moved it
+ * since enrollment); what it may write is decided by ownership (document-writer), not by site.
+ */
+export function agentPrincipal(agent: AgentDeviceRecord, device?: Pick<Device, 'siteId'>): Principal {
+  return { kind: 'agent', id: agent.deviceId, scope: { kind: 'orgs', orgs: [{ orgId: agent.orgId, siteIds: [device?.siteId ?? agent.siteId] }] } };
 }
 
 export function assertNotRevoked(device: AgentDeviceRecord): void {
@@ -30,7 +35,7 @@ export function authenticateAgent(registry: AgentRegistry): MiddlewareHandler<Ap
     if (!entry) throw new ApiError(401, 'agent_unauthenticated', 'the device credential is not valid: enroll this agent again');
     assertNotRevoked(entry.agent);
     c.set('agentDevice', entry.agent);
-    c.set('principal', agentPrincipal(entry.agent));
+    c.set('principal', agentPrincipal(entry.agent, entry.device));
     await next();
   };
 }

@@ -2,7 +2,7 @@ import type { Device } from '../../shared/schema/device.ts';
 import { defaultLogger, type Logger } from '../observability/logger.ts';
 import type { Store } from '../store/store.ts';
 import { agentPrincipal } from './agent-auth.ts';
-import { patchDevice } from './document-writer.ts';
+import { AgentWriteRefused, DeviceWriteBusy, patchDevice } from './document-writer.ts';
 
 export interface PresenceOptions {
   offlineAfterMs: number;
@@ -28,8 +28,14 @@ export async function sweepPresence(store: Store, options: PresenceOptions, now 
       device.status === 'retired' ? undefined : silentMs >= options.staleAfterMs ? 'stale' : 'offline';
     if (!next || next === device.status || (next === 'offline' && device.status === 'stale')) continue;
     const at = new Date(now).toISOString();
-    await patchDevice(store, agentPrincipal(agent), agent.deviceId, { status: next, statusObservedAt: at, updatedAt: at });
-    changed++;
+    try {
+      await patchDevice(store, agentPrincipal(agent, device), agent.deviceId, { status: next, statusObservedAt: at, updatedAt: at });
+      changed++;
+    } catch (error) {
+      // One device's refusal must not stop the sweep for every device after it.
+      if (!(error instanceof AgentWriteRefused || error instanceof DeviceWriteBusy)) throw error;
+      (options.logger ?? defaultLogger()).warn({ deviceId: agent.deviceId, err: error }, 'presence sweep skipped a device');
+    }
   }
   await store.agents.forgetRecordsBefore(now - (options.rememberRecordsMs ?? 30 * 24 * 3_600_000));
   return changed;

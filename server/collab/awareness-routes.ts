@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
-import { pumpEvents } from '../http/event-pump.ts';
+import type { Sessions } from '../auth/sessions.ts';
+import { sessionEvents } from '../http/session-events.ts';
 import * as v from 'valibot';
 import { COLLECTIONS } from '../../shared/schema/collections.ts';
 import { Id } from '../../shared/schema/common.ts';
@@ -23,6 +23,8 @@ const AwarenessBody = v.strictObject({
 
 export interface AwarenessRouteOptions {
   heartbeatSeconds: number;
+  /** Other editors' names and cursors stop when the session behind the stream ends. */
+  sessions: Sessions;
   shutdown?: AbortSignal;
 }
 
@@ -46,17 +48,15 @@ export function awarenessRoutes(store: Store, hub: AwarenessHub, options: Awaren
   setInterval(() => hub.sweep(), 60_000).unref();
 
   routes.get('/:collection/:id/awareness', async (c) => {
-    if (options.shutdown?.aborted) throw new ApiError(503, 'server_draining', 'this server is shutting down: reconnect');
     const room = await authorizedRoom(store, c);
-    c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, (stream) =>
-      pumpEvents<Uint8Array>(stream, {
-        heartbeatSeconds: options.heartbeatSeconds,
-        shutdown: options.shutdown,
-        subscribe: (queue) => hub.subscribe(room, (update) => queue.push(update)),
-        toMessage: (update) => ({ event: 'awareness', data: Buffer.from(update).toString('base64') }),
-      }),
-    );
+    return sessionEvents<Uint8Array>(c, {
+      sessions: options.sessions,
+      recheckEveryMs: options.heartbeatSeconds * 1000,
+      heartbeatSeconds: options.heartbeatSeconds,
+      shutdown: options.shutdown,
+      subscribe: (queue) => hub.subscribe(room, (update) => queue.push(update)),
+      toMessage: (update) => ({ event: 'awareness', data: Buffer.from(update).toString('base64') }),
+    });
   });
 
   routes.post('/:collection/:id/awareness', async (c) => {

@@ -17,14 +17,13 @@ export interface EventPumpOptions<T> {
   /** Written once the subscription is in place, so nothing published after it is missed. */
   first?: SSEMessage;
   toMessage(item: T): SSEMessage;
-  /** Each heartbeat, e.g. to notice a session ended elsewhere. */
-  onHeartbeat?(queue: EventQueue<T>): void;
 }
 
 /**
  * One server-sent-events subscriber: items queue while a write is in flight and go out in
  * order, a keep-alive comment keeps proxies from dropping an idle link, and the stream ends on
- * close, client abort, shutdown or overflow.
+ * close, client abort, shutdown or overflow. Routes open one through sessionEvents, which also
+ * ends it with the user's session.
  */
 export async function pumpEvents<T>(stream: SSEStreamingApi, options: EventPumpOptions<T>): Promise<void> {
   const maxQueued = options.maxQueued ?? Number.POSITIVE_INFINITY;
@@ -46,7 +45,6 @@ export async function pumpEvents<T>(stream: SSEStreamingApi, options: EventPumpO
   options.shutdown?.addEventListener('abort', queue.close, { once: true });
   const heartbeat = setInterval(() => {
     stream.write(': keep-alive\n\n').catch(() => undefined);
-    options.onHeartbeat?.(queue);
   }, options.heartbeatSeconds * 1000);
   try {
     if (options.first) await stream.writeSSE(options.first);

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { ApiError } from './errors.ts';
+import { readLimitedText } from './limit-body.ts';
 
 /**
  * Reads a JSON body. Only `application/json` is accepted: browsers cannot send it cross-site
@@ -10,12 +11,8 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new ApiError(415, 'unsupported_media_type', 'body must be sent as application/json', 'content-type');
   }
-  let text: string;
-  try {
-    text = await c.req.text();
-  } catch {
-    throw unreadableBody();
-  }
+  // Within the route's limit (limitBody), and only once the handler asks, after authentication.
+  const text = await readLimitedText(c);
   let forbiddenKey: string | undefined;
   let parsed: unknown;
   // The reviver costs; only bodies that mention a forbidden key at all pay for the exact check.
@@ -36,9 +33,6 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   }
   return parsed;
 }
-
-/** The client went away mid-body, or its chunked encoding broke: its fault, not the server's. */
-export const unreadableBody = () => new ApiError(400, 'invalid_body', 'the request body could not be read to its end', 'body');
 
 /** Keys that could reach an object's prototype if any code ever merged bodies naively. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
