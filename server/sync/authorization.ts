@@ -1,4 +1,4 @@
-import { authorizeWrite, canRead, type DocumentState, type WriteContext } from '../../shared/auth/permissions.ts';
+import { allReferencedIds, authorizeWrite, canRead, referenceKey, type DocumentState, type ReferencedDocument, type WriteContext } from '../../shared/auth/permissions.ts';
 import type { CollectionName } from '../../shared/schema/collections.ts';
 import { COLLAB_PARENT_COLLECTIONS } from '../../shared/schema/doc-update.ts';
 import { runbookVersionId } from '../../shared/runbook/version-id.ts';
@@ -13,6 +13,12 @@ export function readScope(principal: Principal, collection: CollectionName): Sco
   return { kind: 'orgs', orgs: principal.scope.orgs.filter((o) => readable.has(o.orgId)) };
 }
 
+/** Server settings the write rules take. */
+export interface WriteOptions {
+  /** OUTPOST_RISK_ACCEPTANCE_MAX_DAYS (RISK_ACCEPTANCE_MAX_DAYS when absent). */
+  riskAcceptanceMaxDays?: number;
+}
+
 /**
  * The per-row write rule of a push: the shared role rules, fed with what they need (runbooks
  * of pushed runs and versions, the ids versions must have, the runbooks and incidents whose
@@ -23,9 +29,10 @@ export async function writeAuthorizer(
   principal: Principal,
   collection: CollectionName,
   rows: readonly PushRow<StoredDocument>[],
+  options: WriteOptions = {},
 ): Promise<RowAuthorizer> {
   if (principal.kind === 'system') return () => undefined;
-  const context = await writeContext(store, collection, rows.map((row) => row.newDocumentState));
+  const context: WriteContext = { ...(await writeContext(store, collection, rows.map((row) => row.newDocumentState))), ...options };
   const actor = { userId: principal.id, memberships: principal.memberships ?? [] };
   return (before, after) => {
     const decision = authorizeWrite({
@@ -56,5 +63,16 @@ async function writeContext(store: Store, collection: CollectionName, documents:
       for (const parent of await store.getMany(parentCollection, ids)) collabParents.set(parent.id, parent as DocumentState);
     }
   }
-  return { runbooks, runbookVersionIds, collabParents };
+  return { runbooks, runbookVersionIds, collabParents, references: await referencedDocuments(store, collection, documents), now: Date.now() };
+}
+
+/** Every document the pushed states name (REFERENCES), as stored, tombstones included. */
+async function referencedDocuments(store: Store, collection: CollectionName, documents: readonly StoredDocument[]): Promise<Map<string, ReferencedDocument>> {
+  const references = new Map<string, ReferencedDocument>();
+  for (const [target, ids] of allReferencedIds(collection, documents)) {
+    for (const document of await store.getMany(target, [...ids])) {
+      references.set(referenceKey(target, document.id), { orgId: document.orgId, siteId: document.siteId });
+    }
+  }
+  return references;
 }

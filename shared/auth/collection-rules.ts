@@ -1,3 +1,4 @@
+import { RISK_ACCEPTANCE_MAX_DAYS, isAcceptanceExpired, latestAcceptanceUntil } from '../risk/acceptance.ts';
 import type { CollectionName } from '../schema/collections.ts';
 import type { Role } from '../schema/user.ts';
 import { appendOnlyViolation, type AppendOnlyViolation } from './changes.ts';
@@ -133,6 +134,22 @@ const approvalSignedByActor: Check = (request) => {
     : undefined;
 };
 
+/** What an approval vouches for is everything but the approval itself. */
+const APPROVAL_FIELDS_AND_STATUS: ReadonlySet<string> = new Set(['status', 'version', ...APPROVAL_FIELDS]);
+
+/**
+ * An approved runbook shows its approver and version: its content cannot change under them. The
+ * change returns it to draft (or review), or is approved at once as a new version signed by the
+ * writer (what an offline edit-and-approve pushes).
+ */
+const approvedContentFrozen: Check = (request) => {
+  if (request.before?.['status'] !== 'approved' || request.after['status'] !== 'approved') return undefined;
+  const field = request.changed.find((f) => !APPROVAL_FIELDS_AND_STATUS.has(f));
+  if (field === undefined) return undefined;
+  const isApprovedAgain = request.changed.includes('version') && request.after['approvedBy'] === request.actor.userId;
+  return isApprovedAgain ? undefined : deny('an approved runbook cannot change: return it to draft to edit it, then approve it again', field);
+};
+
 const deleteDraftsOnly: Check = (request) =>
   request.role === 'technician' && request.before?.['status'] !== 'draft' ? deny('technicians can delete only draft runbooks', 'status') : undefined;
 
@@ -210,6 +227,37 @@ const mayEditParent: Check = (request) => {
 const riskRegisterDenial = (role: Role) =>
   role === 'staff' ? 'staff have no access to the risk register' : 'only managers and admins edit the risk register';
 const decisionsAppendOnly = appendOnly('decisions', 'decisions');
+
+function acceptanceOf(document: DocumentState): { approvedBy?: unknown; until?: unknown } | undefined {
+  const acceptance = document['acceptance'];
+  return typeof acceptance === 'object' && acceptance !== null ? (acceptance as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Whoever records (or changes) an acceptance signs it, and it runs at most the configured time
+ * from now (the server's clock): an acceptance "until 2099" accepts nothing.
+ */
+const acceptanceSignedAndBounded: Check = (request) => {
+  const acceptance = acceptanceOf(request.after);
+  if (!request.changed.includes('acceptance') || acceptance === undefined) return undefined;
+  if (acceptance.approvedBy !== request.actor.userId) return deny('acceptance.approvedBy must be you', 'acceptance');
+  const maxDays = request.context.riskAcceptanceMaxDays ?? RISK_ACCEPTANCE_MAX_DAYS;
+  const until = typeof acceptance.until === 'string' ? Date.parse(acceptance.until) : Number.NaN;
+  return until <= latestAcceptanceUntil(request.context.now ?? Date.now(), maxDays)
+    ? undefined
+    : deny(`an acceptance can run at most ${maxDays} days: choose an earlier end, and review the risk again then`, 'acceptance');
+};
+
+/** An expired acceptance reopened the risk: accepting it again takes a new acceptance. */
+const acceptedOnlyWhileAcceptanceRuns: Check = (request) => {
+  const isBecomingAccepted = request.after['status'] === 'accepted' && request.changed.includes('status');
+  const acceptance = acceptanceOf(request.after);
+  const until = acceptance === undefined ? undefined : { until: String(acceptance.until) };
+  return isBecomingAccepted && isAcceptanceExpired({ acceptance: until }, request.context.now ?? Date.now())
+    ? deny('the acceptance has expired: record a new acceptance to accept the risk again', 'status')
+    : undefined;
+};
+
 const TIMELINE_APPEND_ONLY = 'timeline entries are append-only';
 const USERS_ELSEWHERE = 'user accounts are managed through the administration API';
 
@@ -237,7 +285,7 @@ export const COLLECTION_RULES: Record<CollectionName, CollectionRules> = {
   },
   runbooks: {
     create: atLeast('technician', 'staff have read-only access to runbooks', technicianDraftsOnly, approvalSignedByActor),
-    update: atLeast('technician', 'staff have read-only access to runbooks', technicianDraftsOnly, approvalSignedByActor),
+    update: atLeast('technician', 'staff have read-only access to runbooks', technicianDraftsOnly, approvalSignedByActor, approvedContentFrozen),
     delete: atLeast('technician', 'staff have read-only access to runbooks', deleteDraftsOnly),
   },
   runs: {
@@ -246,8 +294,8 @@ export const COLLECTION_RULES: Record<CollectionName, CollectionRules> = {
     delete: atLeast('manager', 'only managers and admins delete runs'),
   },
   risks: {
-    create: atLeast('manager', riskRegisterDenial, decisionsAppendOnly),
-    update: atLeast('manager', riskRegisterDenial, decisionsAppendOnly),
+    create: atLeast('manager', riskRegisterDenial, decisionsAppendOnly, acceptanceSignedAndBounded, acceptedOnlyWhileAcceptanceRuns),
+    update: atLeast('manager', riskRegisterDenial, decisionsAppendOnly, acceptanceSignedAndBounded, acceptedOnlyWhileAcceptanceRuns),
     delete: atLeast('manager', riskRegisterDenial),
   },
   incidents: {

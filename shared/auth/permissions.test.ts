@@ -556,8 +556,33 @@ describe('runbook approval', () => {
     expect(write('admin', 'runbooks', approvedByColleague, { ...approvedByColleague, approvedBy: USER })).toEqual(ALLOW);
   });
 
-  it('keeps the earlier approver when a manager edits an approved runbook', () => {
-    expect(write('manager', 'runbooks', approvedByColleague, { ...approvedByColleague, title: 'Replace a thermal printer' })).toEqual(ALLOW);
+  it('refuses an edit of an approved runbook that leaves it approved, whoever writes it', () => {
+    for (const role of ['manager', 'admin'] as const) {
+      expect(write(role, 'runbooks', approvedByColleague, { ...approvedByColleague, title: 'Replace a thermal printer' })).toMatchObject({
+        allowed: false,
+        reason: 'an approved runbook cannot change: return it to draft to edit it, then approve it again',
+        field: 'title',
+      });
+      const reworded = [{ id: STEP_1, instruction: 'Leave the terminal on' }, { id: STEP_2, instruction: 'Unplug the printer' }];
+      expect(write(role, 'runbooks', approvedByColleague, { ...approvedByColleague, steps: reworded })).toMatchObject(denied('steps'));
+      expect(write(role, 'runbooks', approvedByColleague, { ...approvedByColleague, appliesTo: { deviceKinds: ['kiosk'], tags: [], siteIds: [] } })).toMatchObject(denied('appliesTo'));
+    }
+  });
+
+  it('lets a manager edit an approved runbook by returning it to draft or review, keeping the earlier approver on record', () => {
+    expect(write('manager', 'runbooks', approvedByColleague, { ...approvedByColleague, status: 'draft', title: 'Replace a thermal printer' })).toEqual(ALLOW);
+    expect(write('manager', 'runbooks', approvedByColleague, { ...approvedByColleague, status: 'in_review', steps: [] })).toEqual(ALLOW);
+  });
+
+  it('lets a manager change an approved runbook and approve the change at once, as a new version signed by themselves', () => {
+    const approvedAgain = { ...approvedByColleague, title: 'Replace a thermal printer', version: 2, approvedBy: USER, approvedAt: T1 };
+    expect(write('manager', 'runbooks', approvedByColleague, approvedAgain)).toEqual(ALLOW);
+    expect(write('manager', 'runbooks', approvedByColleague, { ...approvedAgain, version: 1 })).toMatchObject(denied('title'));
+  });
+
+  it('still lets an approved runbook be re-signed or renumbered without content changes', () => {
+    expect(write('admin', 'runbooks', approvedByColleague, { ...approvedByColleague, approvedBy: USER, approvedAt: T1, version: 2 })).toEqual(ALLOW);
+    expect(write('manager', 'runbooks', approvedByColleague, { ...approvedByColleague, status: 'retired' })).toEqual(ALLOW);
   });
 
   it('lets a technician write a draft and submit it for review', () => {
@@ -591,8 +616,10 @@ describe('runbook approval', () => {
   it('judges a restored tombstone as a new runbook, or as an edit the writer could have made before the deletion', () => {
     const tombstone = deleted(approvedByColleague);
     expect(write('technician', 'runbooks', tombstone, approvedByColleague)).toMatchObject(denied('status'));
-    // A manager may edit a colleague's approved runbook: that edit, meeting a deletion, brings it back.
-    expect(write('manager', 'runbooks', tombstone, { ...approvedByColleague, title: 'Edited meanwhile' })).toEqual(ALLOW);
+    // A manager may return a colleague's approved runbook to draft and edit it: that edit, meeting a deletion, brings it back.
+    expect(write('manager', 'runbooks', tombstone, { ...approvedByColleague, status: 'draft', title: 'Edited meanwhile' })).toEqual(ALLOW);
+    // An edit that left it approved could not have been made: it brings nothing back.
+    expect(write('manager', 'runbooks', tombstone, { ...approvedByColleague, title: 'Edited meanwhile' })).toMatchObject({ allowed: false });
     // A restore never carries an approval its writer did not give.
     const approvedInColleaguesName = { ...draft, status: 'approved', approvedBy: COLLEAGUE, approvedAt: T1 };
     expect(write('manager', 'runbooks', deleted(draft), approvedInColleaguesName)).toMatchObject(denied('approvedBy'));

@@ -1,3 +1,5 @@
+import type { ReferencedDocument } from './references.ts';
+
 /** A replicated document state as the server holds/receives it (entity fields + `_deleted`). */
 export type DocumentState = { id: string; orgId: string; siteId?: string; _deleted: boolean } & Record<string, unknown>;
 
@@ -13,6 +15,16 @@ export interface WriteContext {
   runbookVersionIds?: ReadonlyMap<string, string>;
   /** runbooks and incidents whose text the pushed doc updates edit, as stored, tombstones included */
   collabParents?: ReadonlyMap<string, DocumentState>;
+  /**
+   * The documents the pushed states refer to (REFERENCES), as stored, tombstones included, by
+   * referenceKey(collection, id). A reference to a document absent here is not judged: created
+   * offline, it may still be on its way (each collection replicates on its own).
+   */
+  references?: ReadonlyMap<string, ReferencedDocument>;
+  /** The server's clock (ms since the epoch) for rules about time; absent: this device's. */
+  now?: number;
+  /** How far ahead a risk acceptance may run; absent: RISK_ACCEPTANCE_MAX_DAYS. */
+  riskAcceptanceMaxDays?: number;
 }
 
 export const ALLOWED: WriteDecision = { allowed: true };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, isDeepEqual } from './canonical.ts';
+import { CANONICAL_MAX_DEPTH, NestingTooDeepError, canonicalJson, isDeepEqual } from './canonical.ts';
 
 /**
  * A plain reference for JSON values: JSON.stringify for leaves, keys sorted by code unit.
@@ -120,5 +120,22 @@ describe('isDeepEqual', () => {
       expect(isDeepEqual(a, b)).toBe(canonicalJson(a) === canonicalJson(b));
       expect(isDeepEqual(a, reverseKeys(a))).toBe(true);
     }), { numRuns: 500 });
+  });
+});
+
+describe('canonicalJson on hostile nesting', () => {
+  it('fails with a NestingTooDeepError, not a stack overflow, on a value nested 20,000 levels deep', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = i % 2 === 0 ? { a: deep } : [deep];
+    expect(() => canonicalJson(deep)).toThrow(/nested more than \d+ levels deep/);
+    expect(() => canonicalJson(deep)).toThrow(NestingTooDeepError);
+    expect(() => isDeepEqual({ a: deep }, { a: 1 })).toThrow(/nested more than \d+ levels deep/);
+  });
+
+  it(`writes values nested up to ${CANONICAL_MAX_DEPTH} levels`, () => {
+    expect(CANONICAL_MAX_DEPTH).toBeGreaterThanOrEqual(64);
+    let deep: unknown = 1;
+    for (let i = 0; i < CANONICAL_MAX_DEPTH; i++) deep = [deep];
+    expect(canonicalJson(deep)).toBe(`${'['.repeat(CANONICAL_MAX_DEPTH)}1${']'.repeat(CANONICAL_MAX_DEPTH)}`);
   });
 });

@@ -7,7 +7,20 @@
 export function canonicalJson(value: unknown): string {
   // JSON.stringify(undefined) is undefined; a distinct non-JSON token keeps "absent" unequal
   // to null while the return type stays a string.
-  return write(value, '', new Set()) ?? 'undefined';
+  return write(value, '', new Set(), 0) ?? 'undefined';
+}
+
+/**
+ * Deeper than any document of ours (schemas bound free-form values to far less), far shallower
+ * than the call stack: input that gets here unvalidated fails with this error, not a stack overflow.
+ */
+export const CANONICAL_MAX_DEPTH = 256;
+
+export class NestingTooDeepError extends RangeError {
+  constructor() {
+    super(`canonicalJson: nested more than ${CANONICAL_MAX_DEPTH} levels deep`);
+    this.name = 'NestingTooDeepError';
+  }
 }
 
 /** Equal as JSON: key order, `undefined` properties and -0 versus 0 make no difference. */
@@ -23,7 +36,7 @@ function isStringOrBoolean(value: unknown): boolean {
 }
 
 /** Returns undefined where JSON.stringify would omit the value (undefined, functions, symbols). */
-function write(input: unknown, key: string, ancestors: Set<object>): string | undefined {
+function write(input: unknown, key: string, ancestors: Set<object>, depth: number): string | undefined {
   let value = input;
   if (typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
@@ -45,16 +58,17 @@ function write(input: unknown, key: string, ancestors: Set<object>): string | un
   if (value === null) return 'null';
   // Boxed primitives serialize as their primitive, as in JSON.stringify.
   if (value instanceof Number || value instanceof String || value instanceof Boolean) {
-    return write(value.valueOf(), key, ancestors);
+    return write(value.valueOf(), key, ancestors, depth);
   }
   if (ancestors.has(value)) throw new TypeError('canonicalJson: circular structure');
+  if (depth >= CANONICAL_MAX_DEPTH) throw new NestingTooDeepError();
   ancestors.add(value);
   let out: string;
   if (Array.isArray(value)) {
     out = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
-      out += write(value[i], String(i), ancestors) ?? 'null';
+      out += write(value[i], String(i), ancestors, depth + 1) ?? 'null';
     }
     out += ']';
   } else {
@@ -64,7 +78,7 @@ function write(input: unknown, key: string, ancestors: Set<object>): string | un
     out = '{';
     let isFirst = true;
     for (const property of keys) {
-      const written = write(record[property], property, ancestors);
+      const written = write(record[property], property, ancestors, depth + 1);
       if (written === undefined) continue;
       out += (isFirst ? '' : ',') + quote(property) + ':' + written;
       isFirst = false;

@@ -49,7 +49,10 @@ export const Risk = v.pipe(
       incidentIds: list(Id, 100),
     }),
     decisions: list(RiskDecision, 500),
-    /** An acceptance that has expired reopens the risk. */
+    /**
+     * Who accepted the risk, until when: signed by its writer, at most a year ahead (shared/auth
+     * rules). Once `until` passes the risk is open again: effectiveRiskStatus (shared/risk/acceptance.ts).
+     */
     acceptance: v.optional(v.strictObject({ approvedBy: Id, approvedAt: Timestamp, until: Timestamp })),
   }),
   v.check((r) => r.score === r.likelihood * r.impact, 'score must equal likelihood × impact'),

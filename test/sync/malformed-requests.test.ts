@@ -24,6 +24,12 @@ const device = { ...makeDevice(org.id, site.id), _deleted: false };
 const pushBody = (rows: unknown) => JSON.stringify(rows);
 const validRow = () => ({ newDocumentState: { ...makeDevice(org.id, site.id), _deleted: false } });
 
+/** Stands for a JSON value nested 20,000 levels deep, spliced in as text (building it as an object would overflow JSON.stringify). */
+const DEEP = '<deep>';
+const DEEP_JSON = `${'{"a":'.repeat(10_000)}${'['.repeat(10_000)}1${']'.repeat(10_000)}${'}'.repeat(10_000)}`;
+const withDeepValue = (row: unknown) => pushBody([row]).replaceAll(JSON.stringify(DEEP), DEEP_JSON);
+const deepConflict = () => ({ id: 'c-1', path: 'notes', keptValue: DEEP, otherValue: 'as installed', recordedAt: '2026-01-31T08:00:00.000Z' });
+
 const badRequests: BadRequest[] = [
   { name: 'unknown collection on pull', path: '/api/sync/printers/pull', status: 404, code: 'unknown_collection', field: 'collection' },
   { name: 'unknown collection on push', method: 'POST', path: '/api/sync/__proto__/push', body: '[]', status: 404, code: 'unknown_collection' },
@@ -57,6 +63,12 @@ const badRequests: BadRequest[] = [
   { name: 'too many rows', method: 'POST', path: '/api/sync/devices/push', body: pushBody(Array.from({ length: 1001 }, validRow)), status: 400, code: 'invalid_input', field: 'body' },
   { name: 'oversized body', method: 'POST', path: '/api/sync/devices/push', body: pushBody([{ newDocumentState: { ...device, notes: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) } }]), status: 413, code: 'body_too_large' },
   { name: 'deeply nested body', method: 'POST', path: '/api/sync/devices/push', body: `${'['.repeat(5000)}${']'.repeat(5000)}`, status: 400, code: 'invalid_input' },
+  // 20,000 levels (40 KB) parse fine, and used to overflow the stack when compared (a 500).
+  { name: 'assumed master nested 20,000 levels deep', method: 'POST', path: '/api/sync/devices/push', body: withDeepValue({ newDocumentState: device, assumedMasterState: { ...device, notes: DEEP } }), status: 400, code: 'invalid_input' },
+  { name: 'assumed master with an unknown field nested 20,000 levels deep', method: 'POST', path: '/api/sync/devices/push', body: withDeepValue({ newDocumentState: device, assumedMasterState: { ...device, nested: DEEP } }), status: 400, code: 'invalid_input' },
+  { name: 'assumed master that is not a valid document', method: 'POST', path: '/api/sync/devices/push', body: pushBody([{ newDocumentState: device, assumedMasterState: { id: device.id, orgId: device.orgId } }]), status: 400, code: 'invalid_input' },
+  { name: 'conflict record keeping a value nested 20,000 levels deep', method: 'POST', path: '/api/sync/devices/push', body: withDeepValue({ newDocumentState: { ...device, conflicts: [deepConflict()] } }), status: 400, code: 'invalid_input' },
+  { name: 'assumed master whose conflict record keeps a value nested 20,000 levels deep', method: 'POST', path: '/api/sync/devices/push', body: withDeepValue({ newDocumentState: device, assumedMasterState: { ...device, conflicts: [deepConflict()] } }), status: 400, code: 'invalid_input' },
 ];
 
 const riskBody = () => {

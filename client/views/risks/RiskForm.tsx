@@ -1,6 +1,7 @@
 import { useNavigate } from '@solidjs/router';
 import { Show, createMemo, createSignal } from 'solid-js';
 import { createStore } from 'solid-js/store';
+import { isAcceptanceExpired } from '../../../shared/risk/acceptance.ts';
 import { RISK_CATEGORIES, RISK_STATUSES, RISK_TREATMENTS, type Risk } from '../../../shared/schema/risk.ts';
 import { useReplica } from '../../app/replica-context.tsx';
 import { mayWrite } from '../../data/may-write.ts';
@@ -179,6 +180,13 @@ export function RiskForm(props: { opened: Risk; isNew: boolean; latest: Risk | u
               <input id="risk-review" type="date" value={isoToDate(draft.nextReviewAt)} onChange={(e) => setDraft('nextReviewAt', dateToIso(e.currentTarget.value))} {...describedBy('risk-review', error('nextReviewAt'))} />
             </Field>
           </div>
+          <Show when={draft.status === 'accepted' && draft.acceptance !== undefined && isAcceptanceExpired(draft, Date.now()) ? draft.acceptance : undefined}>
+            {(lapsed) => (
+              <p class="notice" role="status">
+                The acceptance ended on {isoToDate(lapsed().until)}: this risk is open again. Review it, and choose another status or record a new acceptance.
+              </p>
+            )}
+          </Show>
         </section>
 
         <MitigationEditor draft={draft} setDraft={setDraft} people={people()} errors={errors()} canEdit={canEdit()} />

@@ -1,5 +1,6 @@
 import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
+import { effectiveRiskStatus, isAcceptanceExpired } from '../../../shared/risk/acceptance.ts';
 import type { Risk } from '../../../shared/schema/risk.ts';
 import { RISK_BAND_LABELS, riskBand } from '../../ui/risk-matrix.ts';
 import { CATEGORY_LABELS, STATUS_LABELS, STATUS_TONES } from './risk-labels.ts';
@@ -62,7 +63,10 @@ export function RiskTable(props: { risks: Risk[]; sort: RegisterSort; onSort(key
                   </span>
                 </td>
                 <td class="col-status">
-                  <span class={`badge ${STATUS_TONES[risk.status]}`}>{STATUS_LABELS[risk.status]}</span>
+                  <span class={`badge ${STATUS_TONES[effectiveRiskStatus(risk, props.now)]}`}>{STATUS_LABELS[effectiveRiskStatus(risk, props.now)]}</span>
+                  <Show when={risk.status === 'accepted' && isAcceptanceExpired(risk, props.now)}>
+                    <span class="risk-meta muted">acceptance expired</span>
+                  </Show>
                 </td>
                 <td class="col-review">
                   <span classList={{ overdue: isReviewOverdue(risk, props.now) }}>{dateFormat.format(new Date(risk.nextReviewAt))}</span>

@@ -38,13 +38,13 @@ export default function Risks() {
   };
   const criteria = createMemo(() => ({ ...criteriaOf(params), text: text().trim().toLowerCase() }));
   const sort = createMemo(() => sortOf(params));
-  const outsideCell = createMemo(() => filterRisks(risks(), criteria(), ownerName, false));
-  const rows = createMemo(() => sortRisks(filterRisks(outsideCell(), criteria(), ownerName), sort(), ownerName));
+  const outsideCell = createMemo(() => filterRisks(risks(), criteria(), ownerName, false, now()));
+  const rows = createMemo(() => sortRisks(filterRisks(outsideCell(), criteria(), ownerName, true, now()), sort(), ownerName, now()));
   const summary = createMemo(() => summarize(risks(), now()));
   const people = createMemo((): CsvPerson[] => users().map((u) => ({ userId: u.userId, orgId: u.orgId, email: u.email, name: u.name })));
 
   const [isImportOpen, setImportOpen] = createSignal(false);
-  const exportCsv = () => downloadText(`risks-${new Date().toISOString().slice(0, 10)}.csv`, risksToCsv(rows(), people()));
+  const exportCsv = () => downloadText(`risks-${new Date().toISOString().slice(0, 10)}.csv`, risksToCsv(rows(), people(), now()));
   const clearFilters = () => {
     setText('');
     setParams(CLEARED, { replace: true });

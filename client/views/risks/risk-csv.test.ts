@@ -60,6 +60,12 @@ describe('risk CSV', () => {
     expect(cell('mitigations')).toBe('Replace batteries (open, due 2026-03-01, Lee Park); Test failover (done)');
   });
 
+  it('exports an accepted risk whose acceptance expired as open', () => {
+    const lapsed = riskWith({ treatment: 'accept', status: 'accepted', acceptance: { approvedBy: dana.userId, approvedAt: '2025-01-01T00:00:00.000Z', until: '2025-06-01T00:00:00.000Z' } });
+    const [, row] = Papa.parse<string[]>(risksToCsv([lapsed], [dana, lee], Date.parse('2026-01-01T00:00:00.000Z'))).data;
+    expect(row?.[RISK_CSV_COLUMNS.indexOf('status')]).toBe('open');
+  });
+
   it('reads its own export back unchanged (round trip)', () => {
     const risks = [riskWith(), riskWith({ title: '=HYPERLINK("x")', ownerId: undefined, residualLikelihood: undefined, residualImpact: undefined, description: '' })];
     const csv = risksToCsv(risks, [dana, lee]);

@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import * as v from 'valibot';
 import { isDeepEqual } from '../../../shared/merge/canonical.ts';
+import { effectiveRiskStatus } from '../../../shared/risk/acceptance.ts';
 import { Risk } from '../../../shared/schema/risk.ts';
 
 /**
@@ -40,7 +41,8 @@ function mitigationSummary(risk: Risk, nameOf: (userId: string) => string | unde
     .join('; ');
 }
 
-export function risksToCsv(risks: readonly Risk[], people: readonly CsvPerson[]): string {
+/** Status as people see it: an accepted risk whose acceptance expired is exported as open. */
+export function risksToCsv(risks: readonly Risk[], people: readonly CsvPerson[], now = Date.now()): string {
   const emailOf = (orgId: string, userId: string | undefined) => people.find((p) => p.orgId === orgId && p.userId === userId)?.email;
   const nameOf = (userId: string) => people.find((p) => p.userId === userId)?.name;
   const rows = risks.map((risk) => {
@@ -55,7 +57,7 @@ export function risksToCsv(risks: readonly Risk[], people: readonly CsvPerson[])
       impact: risk.impact,
       score: risk.score,
       treatment: risk.treatment,
-      status: risk.status,
+      status: effectiveRiskStatus(risk, now),
       residualLikelihood: risk.residualLikelihood ?? '',
       residualImpact: risk.residualImpact ?? '',
       nextReviewAt: risk.nextReviewAt,

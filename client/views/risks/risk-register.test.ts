@@ -31,6 +31,17 @@ const vendor = risk({ title: 'POS vendor support ends', category: 'vendor', trea
 const all = [ups, phishing, vendor];
 
 describe('risk register', () => {
+  it('lists an accepted risk whose acceptance expired as open, and sorts it with the open ones', () => {
+    const now = Date.parse('2026-03-01T00:00:00.000Z');
+    const acceptance = (until: string) => ({ approvedBy: '0191d2f0-0000-7000-8000-0000000000aa', approvedAt: '2025-03-01T00:00:00.000Z', until });
+    const lapsed = risk({ title: 'Lapsed', treatment: 'accept', status: 'accepted', acceptance: acceptance('2026-02-01T00:00:00.000Z') });
+    const running = risk({ title: 'Running', treatment: 'accept', status: 'accepted', acceptance: acceptance('2026-09-01T00:00:00.000Z') });
+    const register = [...all, lapsed, running];
+    expect(filterRisks(register, criteriaOf({ status: 'open' }), ownerName, true, now)).toEqual([phishing, lapsed]);
+    expect(filterRisks(register, criteriaOf({ status: 'accepted' }), ownerName, true, now)).toEqual([running]);
+    expect(sortRisks(register, sortOf({ sort: 'status' }), ownerName, now).map((r) => r.title)).toEqual(['Lapsed', 'Phishing', 'UPS batteries', 'Running', 'POS vendor support ends']);
+  });
+
   it('filters by status, category, treatment, text (owner names included) and heat-map cell', () => {
     expect(filterRisks(all, criteriaOf({ status: 'open' }), ownerName)).toEqual([phishing]);
     expect(filterRisks(all, criteriaOf({ category: 'vendor', treatment: 'accept' }), ownerName)).toEqual([vendor]);

@@ -1,3 +1,4 @@
+import { effectiveRiskStatus } from '../../../shared/risk/acceptance.ts';
 import { RISK_CATEGORIES, RISK_STATUSES, RISK_TREATMENTS, type Risk } from '../../../shared/schema/risk.ts';
 
 /**
@@ -56,10 +57,13 @@ export function nextSort(current: RegisterSort, key: SortKey): Pick<RegisterPara
 
 export type OwnerName = (userId: string | undefined) => string;
 
-/** Everything but the heat-map cell: the map shows where the other filters leave risks. */
-export function filterRisks(risks: readonly Risk[], criteria: RiskCriteria, ownerName: OwnerName, withCell = true): Risk[] {
+/**
+ * Everything but the heat-map cell: the map shows where the other filters leave risks. Status is
+ * the effective one: an accepted risk whose acceptance expired is listed as open.
+ */
+export function filterRisks(risks: readonly Risk[], criteria: RiskCriteria, ownerName: OwnerName, withCell = true, now = Date.now()): Risk[] {
   return risks.filter((risk) => {
-    if (criteria.status && risk.status !== criteria.status) return false;
+    if (criteria.status && effectiveRiskStatus(risk, now) !== criteria.status) return false;
     if (criteria.category && risk.category !== criteria.category) return false;
     if (criteria.treatment && risk.treatment !== criteria.treatment) return false;
     if (withCell && criteria.cell && (risk.likelihood !== criteria.cell.likelihood || risk.impact !== criteria.cell.impact)) return false;
@@ -71,11 +75,12 @@ export function filterRisks(risks: readonly Risk[], criteria: RiskCriteria, owne
 
 const STATUS_ORDER = new Map<string, number>(RISK_STATUSES.map((status, index) => [status, index]));
 
-export function sortRisks(risks: readonly Risk[], sort: RegisterSort, ownerName: OwnerName): Risk[] {
+export function sortRisks(risks: readonly Risk[], sort: RegisterSort, ownerName: OwnerName, now = Date.now()): Risk[] {
+  const statusRank = (risk: Risk) => STATUS_ORDER.get(effectiveRiskStatus(risk, now)) ?? 0;
   const compare: Record<SortKey, (a: Risk, b: Risk) => number> = {
     title: (a, b) => a.title.localeCompare(b.title),
     score: (a, b) => a.score - b.score,
-    status: (a, b) => (STATUS_ORDER.get(a.status) ?? 0) - (STATUS_ORDER.get(b.status) ?? 0),
+    status: (a, b) => statusRank(a) - statusRank(b),
     nextReviewAt: (a, b) => a.nextReviewAt.localeCompare(b.nextReviewAt),
     owner: (a, b) => ownerName(a.ownerId).localeCompare(ownerName(b.ownerId)),
   };

@@ -72,7 +72,8 @@ function RunbookView(props: { runbook: Runbook }) {
           <span class="muted">Version {props.runbook.version}</span>
         </div>
         <h1 id="runbook-title">{props.runbook.title}</h1>
-        <Show when={props.runbook.approvedAt}>
+        {/* A runbook returned to draft keeps its last approval on record, but no longer shows it as approved. */}
+        <Show when={props.runbook.status === 'approved' ? props.runbook.approvedAt : undefined}>
           {(at) => (
             <p class="muted approval">
               Approved by {personName(props.runbook.approvedBy)} on {formatDateTime(at())}

@@ -137,6 +137,10 @@ export const PUSH_ACTIONS = {
     'change the severity': async (cell) => edit(await at.s1('alerts', alert)(cell), { severity: 'info' }),
     'resolve (by self)': async (cell) =>
       edit(await at.s1('alerts', alert)(cell), { status: 'resolved', resolvedAt: make.now(), resolvedBy: cell.actor }),
+    // References: an alert links only to an incident the writer may read, and names only a device it may read.
+    'link at S1 to the incident at S2': async (cell) => edit(await at.s1('alerts', alert)(cell), { incidentId: requireSeeded(cell.world.seeded.incidents.a2) }),
+    'link to the incident of org B': async (cell) => edit(await at.s1('alerts', alert)(cell), { incidentId: cell.world.seeded.incidents.b }),
+    'create at S1 for the device of org B': async ({ world }) => create(make.alert(world.orgA, world.s1, world.seeded.devices.b)),
     'delete at S1': async (cell) => remove(await at.s1('alerts', alert)(cell)),
     'move S1 → S2': async (cell) => moveToS2(await at.s1('alerts', alert)(cell), cell.world),
     'move org A → B': async (cell) => moveToOrgB(await at.s1('alerts', alert)(cell), cell.world),
@@ -150,6 +154,13 @@ export const PUSH_ACTIONS = {
     'edit a draft': async ({ world }) => edit(await fixture(world, 'runbooks', make.runbook(world.orgA, 'draft')), { title: 'Printer offline (v2)' }),
     'edit an approved runbook': async ({ world, colleague }) =>
       edit(await fixture(world, 'runbooks', make.runbook(world.orgA, 'approved', colleague)), { title: 'Printer offline (v2)' }),
+    "rewrite an approved runbook's steps, leaving it approved": async ({ world, colleague }) =>
+      edit(await fixture(world, 'runbooks', make.runbook(world.orgA, 'approved', colleague)), { steps: [{ id: make.STEP_1, instruction: 'Skip the safety check.' }] }),
+    'return an approved runbook to draft with an edit': async ({ world, colleague }) =>
+      edit(await fixture(world, 'runbooks', make.runbook(world.orgA, 'approved', colleague)), { status: 'draft', title: 'Printer offline (v2)' }),
+    'edit an approved runbook and approve it again as a new version (signed by self)': async ({ world, actor, colleague }) =>
+      edit(await fixture(world, 'runbooks', make.runbook(world.orgA, 'approved', colleague)), { title: 'Printer offline (v2)', version: 2, approvedBy: actor, approvedAt: make.now() }),
+    'create a draft for the site of org B': async ({ world }) => create({ ...make.runbook(world.orgA, 'draft'), appliesTo: { deviceKinds: [], tags: [], siteIds: [world.siteB] } }),
     'approve a draft (signed by self)': async ({ world, actor }) =>
       edit(await fixture(world, 'runbooks', make.runbook(world.orgA, 'draft')), { status: 'approved', approvedBy: actor, approvedAt: make.now() }),
     "approve a draft in a colleague's name": async ({ world, colleague }) =>
@@ -181,6 +192,10 @@ export const PUSH_ACTIONS = {
     },
     'change the device': async (cell) => edit(await at.s1('runs', run)(cell), { deviceId: cell.world.seeded.devices.a1 }),
     'change the runbook': async (cell) => edit(await at.s1('runs', run)(cell), { runbookId: cell.world.runbooks.draftA }),
+    'link at S1 to the incident at S2': async (cell) => edit(await at.s1('runs', run)(cell), { incidentId: requireSeeded(cell.world.seeded.incidents.a2) }),
+    'link to the incident of org B': async (cell) => edit(await at.s1('runs', run)(cell), { incidentId: cell.world.seeded.incidents.b }),
+    'start at S1 on the device at S2 (by self)': async ({ world, actor }) =>
+      create({ ...make.run(world.orgA, world.s1, world.runbooks.approvedA, actor), deviceId: requireSeeded(world.seeded.devices.a2) }),
     'delete at S1': async (cell) => remove(await at.s1('runs', run)(cell)),
     'move S1 → S2': async (cell) => moveToS2(await at.s1('runs', run)(cell), cell.world),
     'move org A → B': async (cell) => moveToOrgB(await at.s1('runs', run)(cell), cell.world),
@@ -205,6 +220,17 @@ export const PUSH_ACTIONS = {
       return edit(master, { decisions: [{ ...earlier, decision: 'Do nothing.' }] });
     },
     'change likelihood in org B': async ({ world }) => edit(await fixture(world, 'risks', make.risk(world.orgB)), { likelihood: 5, score: 15 }),
+    'link the incident of org B': async ({ world }) =>
+      edit(await fixture(world, 'risks', make.risk(world.orgA)), { links: { deviceIds: [], siteIds: [], runbookIds: [], incidentIds: [world.seeded.incidents.b] } }),
+    // Acceptance: signed by the writer, for at most a year (OUTPOST_RISK_ACCEPTANCE_MAX_DAYS), and an expired one accepts nothing.
+    'accept for six months (signed by self)': async ({ world, actor }) =>
+      edit(await fixture(world, 'risks', make.risk(world.orgA)), { treatment: 'accept', status: 'accepted', acceptance: make.acceptance(actor, make.DAY_MS * 182) }),
+    "accept in a colleague's name": async ({ world, colleague }) =>
+      edit(await fixture(world, 'risks', make.risk(world.orgA)), { treatment: 'accept', status: 'accepted', acceptance: make.acceptance(colleague, make.DAY_MS * 182) }),
+    'accept until 2099 (signed by self)': async ({ world, actor }) =>
+      edit(await fixture(world, 'risks', make.risk(world.orgA)), { treatment: 'accept', status: 'accepted', acceptance: { ...make.acceptance(actor, 0), until: '2099-12-31T00:00:00.000Z' } }),
+    'accept again under an expired acceptance': async ({ world, colleague }) =>
+      edit(await fixture(world, 'risks', { ...make.risk(world.orgA), treatment: 'accept', acceptance: make.acceptance(colleague, -make.DAY_MS) }), { status: 'accepted' }),
     'delete': async ({ world }) => remove(await fixture(world, 'risks', make.risk(world.orgA))),
     'move org A → B': async ({ world }) => edit(await fixture(world, 'risks', make.risk(world.orgA)), { orgId: world.orgB }),
   },
@@ -214,6 +240,10 @@ export const PUSH_ACTIONS = {
     "open at S1 in a colleague's name": async ({ world, colleague }) => create(make.incident(world.orgA, world.s1, colleague)),
     'open at S2 (by self)': async ({ world, actor }) => create(make.incident(world.orgA, world.s2, actor)),
     'open in org B (by self)': async ({ world, actor }) => create(make.incident(world.orgB, world.siteB, actor)),
+    'open at S1 listing the device at S2 (by self)': async ({ world, actor }) =>
+      create({ ...make.incident(world.orgA, world.s1, actor), deviceIds: [requireSeeded(world.seeded.devices.a2)] }),
+    'open at S1 listing the device of org B (by self)': async ({ world, actor }) => create({ ...make.incident(world.orgA, world.s1, actor), deviceIds: [world.seeded.devices.b] }),
+    'link the alert at S2 to own incident at S1': async (cell) => edit(await at.s1('incidents', incident)(cell), { alertIds: [requireSeeded(cell.world.seeded.alerts.a2)] }),
     'contain own incident at S1': async (cell) => edit(await at.s1('incidents', incident)(cell), { status: 'contained' }),
     'contain own incident at S2': async (cell) => edit(await at.s2('incidents', incident)(cell), { status: 'contained' }),
     'contain an incident in org B': async (cell) => edit(await at.b('incidents', incident)(cell), { status: 'contained' }),
@@ -227,6 +257,11 @@ export const PUSH_ACTIONS = {
     "add at S1 in a colleague's name": async ({ world, colleague }) => create(make.timelineEntry(world.orgA, world.s1, colleague)),
     'add at S2 (by self)': async ({ world, actor }) => create(make.timelineEntry(world.orgA, world.s2, actor)),
     'add in org B (by self)': async ({ world, actor }) => create(make.timelineEntry(world.orgB, world.siteB, actor)),
+    // References: an entry belongs to an incident the writer may read, at that incident's site.
+    'add at S1 to the incident at S1 (by self)': async ({ world, actor }) => create(make.timelineEntry(world.orgA, world.s1, actor, world.seeded.incidents.a1)),
+    'add at S2 to the incident at S2 (by self)': async ({ world, actor }) => create(make.timelineEntry(world.orgA, world.s2, actor, requireSeeded(world.seeded.incidents.a2))),
+    'add at S1 to the incident at S2 (by self)': async ({ world, actor }) => create(make.timelineEntry(world.orgA, world.s1, actor, requireSeeded(world.seeded.incidents.a2))),
+    'add at S1 to the incident of org B (by self)': async ({ world, actor }) => create(make.timelineEntry(world.orgA, world.s1, actor, world.seeded.incidents.b)),
     'edit own entry at S1': async (cell) => edit(await at.s1('timeline', timelineEntry)(cell), { text: 'Rewritten history.' }),
     'edit an entry in org B': async (cell) => edit(await at.b('timeline', timelineEntry)(cell), { text: 'Rewritten history.' }),
     'delete own entry at S1': async (cell) => remove(await at.s1('timeline', timelineEntry)(cell)),

@@ -131,6 +131,14 @@ export function risk(orgId: string, decisions: Risk['decisions'] = []): StoredDo
   return live(document);
 }
 
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A risk acceptance signed by `approvedBy` now, running `forMs` from now (negative: already expired). */
+export function acceptance(approvedBy: string, forMs: number): NonNullable<Risk['acceptance']> {
+  const now = Date.now();
+  return { approvedBy, approvedAt: new Date(now - Math.max(0, -forMs) - DAY_MS).toISOString(), until: new Date(now + forMs).toISOString() };
+}
+
 export function incident(orgId: string, siteId: string, openedBy: string): StoredDocument {
   const document: Incident = {
     id: uuidv7(),
