@@ -12,6 +12,7 @@ import { Sessions } from './auth/sessions.ts';
 import type { AppEnv } from './http/app-env.ts';
 import type { Drain } from './http/drain.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
+import { BodyBudget } from './http/body-budget.ts';
 import { limitBody } from './http/limit-body.ts';
 import { useEdge } from './http/edge.ts';
 import { HostPolicy, hostCheck } from './http/host-check.ts';
@@ -36,6 +37,8 @@ export interface AppOptions {
   streamHeartbeatSeconds: number;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
+  /** Largest sum of request bodies being read at once (bodies up to 64 KiB not counted). */
+  maxBodyBytesInFlight?: number;
   /** Extra origins allowed to send state-changing requests (e.g. the Vite dev server). */
   allowedOrigins?: readonly string[];
   /** Graceful shutdown: readiness answers 503 and live streams end while it drains. */
@@ -59,9 +62,15 @@ export interface AppOptions {
   allowedHosts?: readonly string[];
   /** HOST, the listen address: a specific one is also a name the server answers to. */
   listenHost?: string;
+  /** OUTPOST_RISK_ACCEPTANCE_MAX_DAYS: how far ahead a risk acceptance may run (a year when absent). */
+  riskAcceptanceMaxDays?: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Eight largest bodies at once; past it, 503 with Retry-After. */
+export const DEFAULT_MAX_BODY_BYTES_IN_FLIGHT = 8 * DEFAULT_MAX_BODY_BYTES;
+/** Sign-in is the one body read before authentication: an email and a password. */
+const AUTH_MAX_BODY_BYTES = 16 * 1024;
 
 export interface OutpostApp {
   app: Hono<AppEnv>;
@@ -73,6 +82,7 @@ export function createApp(options: AppOptions): OutpostApp {
   const app = new Hono<AppEnv>();
   const { store } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const bodyBudget = new BodyBudget(options.maxBodyBytesInFlight ?? DEFAULT_MAX_BODY_BYTES_IN_FLIGHT);
   const sessions = new Sessions(store);
   const signedIn = authenticate(sessions);
   const metrics = options.metrics ?? new ServerMetrics();
@@ -85,10 +95,15 @@ export function createApp(options: AppOptions): OutpostApp {
   // Before everything, agents included: their enrollment is throttled by client address.
   app.use('*', useEdge({ publicOrigin: options.publicOrigin, trustsProxy: compileProxyTrust(options.trustedProxies ?? []) }));
 
+  // No API answer belongs in an HTTP cache: replicated data must not outlive a sign-out on a
+  // shared device, an enrolled agent's secret must not stay in a proxy, and neither should the
+  // API's own description of itself (a route may choose otherwise, as the live stream does).
+  app.use('/api/*', noStore);
+
   // Agents first: machine-to-machine, bearer-authenticated, no browser headers or cookies, and
   // the hottest path of the server (heartbeats), so it skips the browser-facing middleware (the
   // Host check too: without cookies, a rebound name gains an attacker nothing there).
-  app.route('/api/agent', agentRoutes(store, agents, metrics));
+  app.route('/api/agent', agentRoutes(store, agents, metrics, bodyBudget));
 
   app.use('*', securityHeaders());
   // Readiness for load balancers: not while shutting down, and then a trivial query, not a
@@ -108,19 +123,27 @@ export function createApp(options: AppOptions): OutpostApp {
   app.use('*', hostCheck(new HostPolicy({ publicOrigin: options.publicOrigin, allowedHosts: options.allowedHosts ?? [], listenHost: options.listenHost })));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
 
-  // Replicated data must not outlive a sign-out in the browser's HTTP cache (shared devices).
-  app.use('/api/*', noStore);
-  app.use('/api/*', limitBody(maxBodyBytes, `request body must be at most ${maxBodyBytes} bytes`));
   app.use('/api/*', originCheck(options.allowedOrigins));
+  // A body is read only after the request is authenticated: anonymous uploads are answered 401
+  // before a byte of them is taken in. Sign-in is the exception, so its limit is small.
+  app.use('/api/auth/*', limitBody(AUTH_MAX_BODY_BYTES, `a sign-in request must be at most ${AUTH_MAX_BODY_BYTES} bytes`, bodyBudget));
   app.route('/api/auth', authRoutes(store, sessions, new LoginThrottle(store.throttle), metrics));
 
-  app.use('/api/sync/*', signedIn);
-  app.route('/api/sync', syncRoutes(store, { heartbeatSeconds: options.streamHeartbeatSeconds, sessions, metrics, ...(options.drain ? { shutdown: options.drain.signal } : {}) }));
+  const signedInBody = limitBody(maxBodyBytes, `request body must be at most ${maxBodyBytes} bytes`, bodyBudget);
+  app.use('/api/sync/*', signedIn, signedInBody);
+  app.route(
+    '/api/sync',
+    syncRoutes(
+      store,
+      { heartbeatSeconds: options.streamHeartbeatSeconds, sessions, metrics, ...(options.drain ? { shutdown: options.drain.signal } : {}) },
+      options.riskAcceptanceMaxDays === undefined ? {} : { riskAcceptanceMaxDays: options.riskAcceptanceMaxDays },
+    ),
+  );
 
-  app.use('/api/collab/*', signedIn);
-  app.route('/api/collab', awarenessRoutes(store, new AwarenessHub(), { heartbeatSeconds: options.streamHeartbeatSeconds, ...(options.drain ? { shutdown: options.drain.signal } : {}) }));
+  app.use('/api/collab/*', signedIn, signedInBody);
+  app.route('/api/collab', awarenessRoutes(store, new AwarenessHub(), { heartbeatSeconds: options.streamHeartbeatSeconds, sessions, ...(options.drain ? { shutdown: options.drain.signal } : {}) }));
 
-  app.use('/api/admin/*', signedIn);
+  app.use('/api/admin/*', signedIn, signedInBody);
   app.route('/api/admin/users', adminUserRoutes(store, sessions));
   app.route('/api/admin/enrollment-tokens', enrollmentTokenRoutes(store));
   app.route('/api/admin/audit', auditRoutes(store));

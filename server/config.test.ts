@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       tombstoneRetentionDays: 30,
       textCompactionUpdates: 200,
       streamHeartbeatSeconds: 15,
+      riskAcceptanceMaxDays: 365,
       staticDir: resolve('./dist'),
       agentOfflineAfterSeconds: 300,
       agentStaleAfterSeconds: 86_400,
@@ -38,6 +39,7 @@ describe('loadConfig', () => {
         OUTPOST_TOMBSTONE_RETENTION_DAYS: '90',
         OUTPOST_TEXT_COMPACTION_UPDATES: '500',
         OUTPOST_STREAM_HEARTBEAT_SECONDS: '5',
+        OUTPOST_RISK_ACCEPTANCE_MAX_DAYS: '180',
         OUTPOST_STATIC_DIR: 'public',
       }),
     ).toEqual({
@@ -49,6 +51,7 @@ describe('loadConfig', () => {
       tombstoneRetentionDays: 90,
       textCompactionUpdates: 500,
       streamHeartbeatSeconds: 5,
+      riskAcceptanceMaxDays: 180,
       staticDir: resolve('public'),
       agentOfflineAfterSeconds: 300,
       agentStaleAfterSeconds: 86_400,
@@ -62,6 +65,12 @@ describe('loadConfig', () => {
       logLevel: 'info',
     });
     expect(loadConfig({ DATABASE_URL: 'postgresql://db/outpost' }).databaseUrl).toBe('postgresql://db/outpost');
+  });
+
+  it('bounds how far ahead a risk acceptance may run, a year unless set, never unbounded', () => {
+    expect(loadConfig({ OUTPOST_RISK_ACCEPTANCE_MAX_DAYS: '90' }).riskAcceptanceMaxDays).toBe(90);
+    expect(() => loadConfig({ OUTPOST_RISK_ACCEPTANCE_MAX_DAYS: '0' })).toThrow(/OUTPOST_RISK_ACCEPTANCE_MAX_DAYS/);
+    expect(() => loadConfig({ OUTPOST_RISK_ACCEPTANCE_MAX_DAYS: '36500' })).toThrow(/OUTPOST_RISK_ACCEPTANCE_MAX_DAYS/);
   });
 
   it('takes a bootstrap administrator only with both email and password', () => {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import * as v from 'valibot';
+import { RISK_ACCEPTANCE_MAX_DAYS } from '../shared/risk/acceptance.ts';
 import { parseListenAddress, type ListenAddress } from './observability/listen-address.ts';
 import { publicOriginProblem } from './http/edge.ts';
 import { configuredHostName } from './http/host-name.ts';
@@ -62,6 +63,7 @@ const EnvSchema = v.object({
   OUTPOST_DEMO: flag(false),
   OUTPOST_TOMBSTONE_RETENTION_DAYS: wholeNumber(30, 1, 3650),
   OUTPOST_TEXT_COMPACTION_UPDATES: wholeNumber(200, 2, 100_000),
+  OUTPOST_RISK_ACCEPTANCE_MAX_DAYS: wholeNumber(RISK_ACCEPTANCE_MAX_DAYS, 1, 3650),
   OUTPOST_STREAM_HEARTBEAT_SECONDS: wholeNumber(15, 1, 3600),
   OUTPOST_STATIC_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './dist'),
   OUTPOST_AGENT_OFFLINE_AFTER_SECONDS: wholeNumber(300, 10, 86_400 * 7),
@@ -101,6 +103,8 @@ export interface Config {
   /** A collaborative text is compacted into one snapshot update once it has this many live updates. */
   textCompactionUpdates: number;
   streamHeartbeatSeconds: number;
+  /** How far ahead a risk acceptance may run: past it, the risk is open again and must be reviewed. */
+  riskAcceptanceMaxDays: number;
   staticDir: string;
   agentOfflineAfterSeconds: number;
   agentStaleAfterSeconds: number;
@@ -159,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tombstoneRetentionDays: e.OUTPOST_TOMBSTONE_RETENTION_DAYS,
     textCompactionUpdates: e.OUTPOST_TEXT_COMPACTION_UPDATES,
     streamHeartbeatSeconds: e.OUTPOST_STREAM_HEARTBEAT_SECONDS,
+    riskAcceptanceMaxDays: e.OUTPOST_RISK_ACCEPTANCE_MAX_DAYS,
     staticDir: resolve(e.OUTPOST_STATIC_DIR),
     agentOfflineAfterSeconds: e.OUTPOST_AGENT_OFFLINE_AFTER_SECONDS,
     agentStaleAfterSeconds: e.OUTPOST_AGENT_STALE_AFTER_SECONDS,

@@ -60,6 +60,7 @@ export async function startServer(config: Config, store?: Store, options: StartO
     // The names the served certificate is for are names the server answers to.
     allowedHosts: [...config.allowedHosts, ...(tls ? certificateHostNames(tls.pair.cert) : [])],
     listenHost: config.host,
+    riskAcceptanceMaxDays: config.riskAcceptanceMaxDays,
   });
   // Before the app shell, which answers every other path.
   app.route('/', localCaRoutes(config.dataDir));

@@ -11,9 +11,13 @@ import type { EnrollmentTokenRecord } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
 import { adminOrgIds, requireAdminOf } from './require-admin.ts';
 
+const MAX_USES_LIMIT = 100_000;
+
 const CreateTokenBody = v.strictObject({
   siteId: Id,
   expiresInHours: v.pipe(v.number(), v.integer('must be a whole number of hours'), v.minValue(1), v.maxValue(24 * 90, 'must be at most 2160 (90 days)')),
+  /** How many agents may enroll with it; absent: as many as come before it expires. */
+  maxUses: v.optional(v.pipe(v.number(), v.integer('must be a whole number of enrollments'), v.minValue(1, 'must be at least 1'), v.maxValue(MAX_USES_LIMIT, `must be at most ${MAX_USES_LIMIT}`))),
 });
 
 /** Never the hash: what an administrator needs to tell tokens apart and decide on revoking. */
@@ -26,6 +30,7 @@ const describeToken = (token: EnrollmentTokenRecord) => ({
   expiresAt: new Date(token.expiresAt).toISOString(),
   revokedAt: token.revokedAt === undefined ? null : new Date(token.revokedAt).toISOString(),
   uses: token.uses,
+  maxUses: token.maxUses ?? null,
 });
 
 const LISTED_TOKENS = 500;
@@ -59,14 +64,15 @@ export function enrollmentTokenRoutes(store: Store): Hono<AppEnv> {
       expiresAt: now + body.expiresInHours * 3_600_000,
       revokedAt: undefined,
       uses: 0,
+      maxUses: body.maxUses,
     };
     await store.enrollmentTokens.create(record);
     await recordAccountEvent(store, {
       actorKind: 'user', actorId: c.get('principal').id, action: 'enrollment_token_created', documentId: record.id,
-      orgIds: [site.orgId], clientAddress: clientAddress(c), detail: { siteId: site.id, expiresAt: new Date(record.expiresAt).toISOString() },
+      orgIds: [site.orgId], clientAddress: clientAddress(c), detail: { siteId: site.id, expiresAt: new Date(record.expiresAt).toISOString(), maxUses: record.maxUses ?? null },
     });
     // The token itself is shown this once; only its hash is kept.
-    return c.json({ id: record.id, token, siteId: site.id, expiresAt: new Date(record.expiresAt).toISOString() }, 201);
+    return c.json({ id: record.id, token, siteId: site.id, expiresAt: new Date(record.expiresAt).toISOString(), maxUses: record.maxUses ?? null }, 201);
   });
 
   routes.delete('/:id', async (c) => {

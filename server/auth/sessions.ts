@@ -5,6 +5,8 @@ import { hashToken, newSecretToken } from './tokens.ts';
 export const SESSION_COOKIE = 'outpost_session';
 /** Technicians are offline for days: a session lives 30 days past its last use. */
 export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+/** However often it is used, a session ends this long after sign-in (ASVS 7.3.2): sign in again. */
+export const SESSION_ABSOLUTE_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
 /** Sliding writes at most hourly, not on every request. */
 const SLIDE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -14,6 +16,14 @@ export interface ResolvedSession {
   /** The expiry moved forward: the cookie should be sent again. */
   isRenewed: boolean;
 }
+
+/** Idle too long, or signed in too long ago (checked on its own: older rows slid without a cap). */
+const hasEnded = (session: SessionRecord, now: number): boolean =>
+  session.expiresAt <= now || now - session.createdAt >= SESSION_ABSOLUTE_LIFETIME_MS;
+
+/** Slides forward from the last use, never past the absolute end. */
+const slidExpiry = (session: SessionRecord, now: number): number =>
+  Math.min(now + SESSION_LIFETIME_MS, session.createdAt + SESSION_ABSOLUTE_LIFETIME_MS);
 
 type RevocationListener = (event: { userId: string; tokenHash?: string }) => void;
 
@@ -47,14 +57,14 @@ export class Sessions {
     const session = await this.store.sessions.find(tokenHash);
     const now = this.now();
     if (!session) return undefined;
-    if (session.expiresAt <= now) {
+    if (hasEnded(session, now)) {
       await this.store.sessions.delete(tokenHash);
       return undefined;
     }
     const user = await this.store.users.get(session.userId);
     if (!user || user.isDisabled) return undefined;
     if (now - session.lastSeenAt < SLIDE_INTERVAL_MS) return { user, session, isRenewed: false };
-    const renewed = { ...session, lastSeenAt: now, expiresAt: now + SESSION_LIFETIME_MS };
+    const renewed = { ...session, lastSeenAt: now, expiresAt: slidExpiry(session, now) };
     await this.store.sessions.touch(tokenHash, renewed.lastSeenAt, renewed.expiresAt);
     return { user, session: renewed, isRenewed: true };
   }
@@ -80,7 +90,7 @@ export class Sessions {
   /** Whether a session still stands (streams re-check on every heartbeat). */
   async isActive(tokenHash: string): Promise<boolean> {
     const session = await this.store.sessions.find(tokenHash);
-    if (!session || session.expiresAt <= this.now()) return false;
+    if (!session || hasEnded(session, this.now())) return false;
     const user = await this.store.users.get(session.userId);
     return !!user && !user.isDisabled;
   }

@@ -166,7 +166,7 @@ function accountPaths(): JsonObject {
     '/api/auth/login': {
       post: {
         operationId: 'login',
-        summary: 'Sign in; sets an HttpOnly, SameSite=Strict session cookie that slides for 30 days',
+        summary: 'Sign in; sets an HttpOnly, SameSite=Strict session cookie that slides for 30 days (at most 90 in all), and a known-device cookie',
         requestBody: jsonBody({ type: 'object', required: ['email', 'password'], additionalProperties: false, properties: { email: { type: 'string', maxLength: 254 }, password: { type: 'string', maxLength: 1024 } } }),
         responses: { 200: json('Signed in: the user and memberships'), 400: errorResponse('Invalid body'), 401: errorResponse('Email or password is incorrect'), 429: errorResponse('Too many failed attempts: see Retry-After') },
       },
@@ -178,25 +178,25 @@ function accountPaths(): JsonObject {
         operationId: 'changePassword',
         summary: 'Change the password; ends every other session',
         requestBody: jsonBody({ type: 'object', required: ['currentPassword', 'newPassword'], additionalProperties: false, properties: { currentPassword: { type: 'string' }, newPassword: { type: 'string', minLength: 8 } } }),
-        responses: { 204: { description: 'Changed' }, 400: errorResponse('Weak password'), 401: errorResponse('Not signed in'), 403: errorResponse('Current password incorrect') },
+        responses: { 204: { description: 'Changed' }, 400: errorResponse('Weak password'), 401: errorResponse('Not signed in'), 403: errorResponse('Current password incorrect'), 429: errorResponse('Too many wrong current passwords: see Retry-After') },
       },
     },
     '/api/admin/users': {
       get: { operationId: 'listUsers', summary: 'Accounts in the organizations you administer', responses: { 200: json('Users'), ...adminOnly } },
       post: {
         operationId: 'createUser',
-        summary: 'Create an account with memberships in organizations you administer',
+        summary: 'Create an account with memberships in organizations you administer (an existing account of other organizations gets the memberships; its password and name stay)',
         requestBody: jsonBody({ type: 'object', required: ['email', 'name', 'password', 'memberships'], additionalProperties: false, properties: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string', minLength: 8 }, memberships: { type: 'array', items: membership, minItems: 1 } } }),
-        responses: { 201: json('Created'), 400: errorResponse('Invalid body or weak password'), 409: errorResponse('Email taken'), ...adminOnly },
+        responses: { 201: json('Created'), 400: errorResponse('Invalid body, weak password, or a site not of the membership\'s organization'), 409: errorResponse('An account with this email is already in your organizations'), ...adminOnly },
       },
     },
     '/api/admin/users/{id}': {
       patch: {
         operationId: 'updateUser',
-        summary: 'Change name, email, password, memberships (in your organizations) or disable; ends the user\'s sessions when rights shrink',
+        summary: 'Change memberships (in your organizations) and, if you administer all of the account\'s organizations, its name, email, password or disabled flag; ends the user\'s sessions when rights shrink',
         parameters: [idParameter],
         requestBody: jsonBody({ type: 'object', additionalProperties: false, properties: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, memberships: { type: 'array', items: membership }, isDisabled: { type: 'boolean' } } }),
-        responses: { 200: json('Updated'), 400: errorResponse('Invalid body'), 404: errorResponse('No such user in your organizations'), 409: errorResponse('Would leave an organization without an administrator'), ...adminOnly },
+        responses: { 200: json('Updated'), 400: errorResponse('Invalid body'), 404: errorResponse('No such user in your organizations'), 409: errorResponse('Would leave an organization without an administrator'), ...adminOnly, 403: errorResponse('Not an administrator of that organization, or an account-wide change to an account of other organizations too') },
       },
       delete: {
         operationId: 'deleteUser',
@@ -206,14 +206,14 @@ function accountPaths(): JsonObject {
       },
     },
     '/api/admin/users/{id}/sessions/revoke': {
-      post: { operationId: 'revokeSessions', summary: 'End every session of the user (live streams close)', parameters: [idParameter], responses: { 200: json('Count revoked'), 404: errorResponse('No such user'), ...adminOnly } },
+      post: { operationId: 'revokeSessions', summary: 'End every session of the user (live streams close); only by an administrator of all its organizations', parameters: [idParameter], responses: { 200: json('Count revoked'), 404: errorResponse('No such user'), ...adminOnly, 403: errorResponse('The account also belongs to an organization you do not administer') } },
     },
     '/api/admin/enrollment-tokens': {
       get: { operationId: 'listEnrollmentTokens', summary: 'The 500 newest enrollment tokens of your organizations (never the token or its hash)', responses: { 200: json('Tokens'), ...adminOnly } },
       post: {
         operationId: 'createEnrollmentToken',
         summary: 'A site enrollment token for agents; shown once, stored hashed',
-        requestBody: jsonBody({ type: 'object', required: ['siteId', 'expiresInHours'], additionalProperties: false, properties: { siteId: { type: 'string', format: 'uuid' }, expiresInHours: { type: 'integer', minimum: 1, maximum: 2160 } } }),
+        requestBody: jsonBody({ type: 'object', required: ['siteId', 'expiresInHours'], additionalProperties: false, properties: { siteId: { type: 'string', format: 'uuid' }, expiresInHours: { type: 'integer', minimum: 1, maximum: 2160 }, maxUses: { type: 'integer', minimum: 1, maximum: 100000, description: 'how many agents may enroll with it; absent: no limit but the expiry' } } }),
         responses: { 201: json('The token'), 400: errorResponse('Invalid body'), 404: errorResponse('No such site'), ...adminOnly },
       },
     },
@@ -257,8 +257,8 @@ function agentPaths(): JsonObject {
           201: json('deviceId, deviceSecret (shown once), orgId, siteId, serverTime'),
           400: errorResponse('Invalid body'),
           401: errorResponse('Unknown token (token_invalid)'),
-          410: errorResponse('Token expired or revoked (token_expired, token_revoked)'),
-          429: errorResponse('Too many failed enrollments'),
+          410: errorResponse('Token expired, revoked or used up (token_expired, token_revoked, token_used_up), or its site removed'),
+          429: errorResponse('Too many failed enrollments from this address, or enrollments with this token: see Retry-After'),
         },
       },
     },
@@ -274,6 +274,8 @@ function agentPaths(): JsonObject {
           403: errorResponse('Device revoked'),
           410: errorResponse('Device removed: enroll again'),
           413: errorResponse('Batch over 1 MiB'),
+          422: errorResponse('device_write_refused: the records cannot be applied to the device; the agent sets them aside'),
+          503: errorResponse('server_busy (too many large bodies at once) or device_state_busy: send the batch again (see Retry-After)'),
         },
       },
     },

@@ -55,20 +55,49 @@ export interface SessionStore {
   deleteAllOf(userId: string): Promise<number>;
 }
 
+/** One throttle key's counters; server/auth/throttle-policy.ts gives them their meaning. */
 export interface ThrottleState {
+  /** Attempts counted: failed ones, and admitted ones not yet known to have succeeded. */
   failures: number;
+  /** No attempt is admitted before this time (ms since the epoch). */
   lockedUntil: number;
+  /** The latest counted attempt: old counts are forgotten some time after it. */
+  lastFailureAt: number;
+  /** When the current window began, for a cap on attempts per window. */
+  windowStartedAt: number;
 }
 
-/** Failed-login counters; in the database so they hold across server instances. */
+export interface ThrottleStep<T> {
+  /** The keys' new states; undefined forgets a key. Keys not named keep their state. */
+  writes: ReadonlyMap<string, ThrottleState | undefined>;
+  result: T;
+}
+
+/**
+ * Throttle counters, in the database so they hold across server instances. `update` is the
+ * only way to change them: it reads the keys' states, hands them to `step` and writes what it
+ * returns, in one transaction with the keys locked. Parallel attempts are decided one after
+ * another on the counts of the ones before, never all checked first and counted afterwards.
+ */
 export interface ThrottleStore {
   get(key: string): Promise<ThrottleState | undefined>;
-  /**
-   * Records a failure and returns the new state; `lockFor` maps the failure count to a lock
-   * duration. Failures older than `forgetAfterMs` no longer count.
-   */
-  recordFailure(key: string, now: number, lockFor: (failures: number) => number, forgetAfterMs: number): Promise<ThrottleState>;
-  clear(key: string): Promise<void>;
+  /** `step` is pure and synchronous; absent keys are absent from its map. */
+  update<T>(keys: readonly string[], step: (states: ReadonlyMap<string, ThrottleState>) => ThrottleStep<T>): Promise<T>;
+}
+
+/** A browser someone signed in from successfully; the cookie holds the token, the store its hash. */
+export interface KnownDeviceRecord {
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface KnownDeviceStore {
+  /** Keeps a new known device, and forgets the user's expired ones. */
+  create(device: KnownDeviceRecord): Promise<void>;
+  find(tokenHash: string): Promise<KnownDeviceRecord | undefined>;
+  deleteAllOf(userId: string): Promise<number>;
 }
 
 export interface EnrollmentTokenRecord {
@@ -80,7 +109,10 @@ export interface EnrollmentTokenRecord {
   createdAt: number;
   expiresAt: number;
   revokedAt: number | undefined;
+  /** Successful enrollments so far. */
   uses: number;
+  /** At most this many enrollments; undefined: no limit but the expiry. */
+  maxUses: number | undefined;
 }
 
 export interface EnrollmentTokenStore {
@@ -90,7 +122,11 @@ export interface EnrollmentTokenStore {
   /** The organizations' tokens, newest first, at most `limit`. */
   listInOrgs(orgIds: readonly string[], limit: number): Promise<EnrollmentTokenRecord[]>;
   revoke(id: string, now: number): Promise<boolean>;
-  recordUse(id: string): Promise<void>;
+  /**
+   * Counts one use if the token is still usable at `now` (not revoked, not expired, uses left),
+   * in one statement so parallel enrollments never exceed the limit. False: nothing counted.
+   */
+  claimUse(id: string, now: number): Promise<boolean>;
 }
 
 export interface AuditEntry {

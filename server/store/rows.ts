@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditRecord, EnrollmentTokenRecord, SessionRecord } from './accounts.ts';
+import type { AuditEntry, AuditRecord, EnrollmentTokenRecord, KnownDeviceRecord, SessionRecord, ThrottleState } from './accounts.ts';
 import type { AgentDeviceRecord } from './agents.ts';
 import type { WriteProvenance } from './store.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -31,6 +31,35 @@ export const sessionFromRow = (row: SessionRow): SessionRecord => ({
   userAgent: row.user_agent ?? undefined,
 });
 
+export interface ThrottleRow {
+  key: string;
+  failures: number;
+  locked_until: number;
+  last_failure: number;
+  window_started_at: number;
+}
+
+export const throttleFromRow = (row: ThrottleRow): ThrottleState => ({
+  failures: row.failures,
+  lockedUntil: row.locked_until,
+  lastFailureAt: row.last_failure,
+  windowStartedAt: row.window_started_at,
+});
+
+export interface KnownDeviceRow {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export const knownDeviceFromRow = (row: KnownDeviceRow): KnownDeviceRecord => ({
+  tokenHash: row.token_hash,
+  userId: row.user_id,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+});
+
 export interface EnrollmentTokenRow {
   id: string;
   token_hash: string;
@@ -41,6 +70,7 @@ export interface EnrollmentTokenRow {
   expires_at: number;
   revoked_at: number | null;
   uses: number;
+  max_uses: number | null;
 }
 
 export const enrollmentTokenFromRow = (row: EnrollmentTokenRow): EnrollmentTokenRecord => ({
@@ -53,6 +83,7 @@ export const enrollmentTokenFromRow = (row: EnrollmentTokenRow): EnrollmentToken
   expiresAt: row.expires_at,
   revokedAt: row.revoked_at ?? undefined,
   uses: row.uses,
+  maxUses: row.max_uses ?? undefined,
 });
 
 export interface AuditRow {

@@ -6,7 +6,7 @@ import type { Device, Org, Runbook, Site } from '../../shared/schema/index.ts';
 import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
 import { makeDevice, makeOrg, makeSite } from '../../test/support/documents.ts';
 import { SYSTEM_PRINCIPAL, type Principal, type Scope } from '../auth/principal.ts';
-import { DuplicateEmailError, type UserRecord } from './accounts.ts';
+import { DuplicateEmailError, type EnrollmentTokenRecord, type UserRecord } from './accounts.ts';
 import type { NewAgentDevice } from './agents.ts';
 import { InvalidWriteError, ResyncRequiredError, type ChangeBatch, type Store, type StoredDocument } from './store.ts';
 
@@ -824,42 +824,100 @@ export function describeStoreBehaviour(harness: StoreHarness): void {
   });
 
   describe('login throttle', () => {
-    it('counts failures, locks for what the policy says, forgets old failures and clears', async () => {
-      const lockFor = (failures: number) => (failures >= 3 ? 60_000 : 0);
+    const state = (failures: number, at: number) => ({ failures, lockedUntil: at + 60_000, lastFailureAt: at, windowStartedAt: at - 5 });
+
+    it('hands the present keys to the step, writes what it returns, forgets undefined, and answers its result', async () => {
       expect(await store.throttle.get('pair:a|b')).toBeUndefined();
-      expect(await store.throttle.recordFailure('pair:a|b', 1_000, lockFor, 10_000)).toEqual({ failures: 1, lockedUntil: 1_000 });
-      expect(await store.throttle.recordFailure('pair:a|b', 2_000, lockFor, 10_000)).toEqual({ failures: 2, lockedUntil: 2_000 });
-      expect(await store.throttle.recordFailure('pair:a|b', 3_000, lockFor, 10_000)).toEqual({ failures: 3, lockedUntil: 63_000 });
-      expect(await store.throttle.get('pair:a|b')).toEqual({ failures: 3, lockedUntil: 63_000 });
-      // Long after the last failure, counting starts again.
-      expect(await store.throttle.recordFailure('pair:a|b', 20_000, lockFor, 10_000)).toEqual({ failures: 1, lockedUntil: 20_000 });
-      await store.throttle.clear('pair:a|b');
+      const seen = await store.throttle.update(['pair:a|b', 'account:a'], (states) => ({
+        writes: new Map([['pair:a|b', state(1, 1_000)], ['account:a', state(2, 1_000)]]),
+        result: [...states.keys()],
+      }));
+      expect(seen).toEqual([]);
+      expect(await store.throttle.get('pair:a|b')).toEqual(state(1, 1_000));
+      const read = await store.throttle.update(['pair:a|b', 'account:a', 'address:c'], (states) => ({
+        writes: new Map([['pair:a|b', undefined]]),
+        result: Object.fromEntries(states),
+      }));
+      expect(read).toEqual({ 'pair:a|b': state(1, 1_000), 'account:a': state(2, 1_000) });
       expect(await store.throttle.get('pair:a|b')).toBeUndefined();
+      expect(await store.throttle.get('account:a')).toEqual(state(2, 1_000));
+      // A key only read (locked) leaves nothing behind.
+      expect(await store.throttle.get('address:c')).toBeUndefined();
     });
 
-    it('counts every one of many failures recorded at the same time', async () => {
-      await Promise.all(Array.from({ length: 12 }, () => store.throttle.recordFailure('address:192.0.2.1', 1_000, () => 0, 60_000)));
-      expect(await store.throttle.get('address:192.0.2.1')).toEqual({ failures: 12, lockedUntil: 1_000 });
+    it('decides parallel updates one after another, each on the counts of those before', async () => {
+      // Admitted while fewer than 5 are counted, as a throttle does: exactly 5 of 20 get through,
+      // and keys named in different orders by different callers do not deadlock.
+      const attempts = Array.from({ length: 20 }, (_, i) =>
+        store.throttle.update(i % 2 === 0 ? ['address:192.0.2.1', 'pair:x'] : ['pair:x', 'address:192.0.2.1'], (states) => {
+          const failures = states.get('pair:x')?.failures ?? 0;
+          if (failures >= 5) return { writes: new Map(), result: false };
+          const address = states.get('address:192.0.2.1')?.failures ?? 0;
+          return { writes: new Map([['pair:x', state(failures + 1, 1_000)], ['address:192.0.2.1', state(address + 1, 1_000)]]), result: true };
+        }),
+      );
+      expect((await Promise.all(attempts)).filter(Boolean)).toHaveLength(5);
+      expect(await store.throttle.get('pair:x')).toEqual(state(5, 1_000));
+      expect(await store.throttle.get('address:192.0.2.1')).toEqual(state(5, 1_000));
+    });
+  });
+
+  describe('known devices', () => {
+    it('keeps a user\'s known devices, forgets the expired ones as a new one arrives, and all of them on request', async () => {
+      const userId = uuidv7();
+      await store.users.create({ id: userId, email: 'known@example.test', name: 'K', passwordHash: 'h', isDisabled: false, memberships: [], createdAt: 1, updatedAt: 1 });
+      const old = { tokenHash: 'device-old', userId, createdAt: 10, expiresAt: 100 };
+      const current = { tokenHash: 'device-current', userId, createdAt: 50, expiresAt: 1_000 };
+      await store.knownDevices.create(old);
+      await store.knownDevices.create(current);
+      expect(await store.knownDevices.find('device-old')).toEqual(old);
+      await store.knownDevices.create({ tokenHash: 'device-new', userId, createdAt: 200, expiresAt: 2_000 });
+      expect(await store.knownDevices.find('device-old')).toBeUndefined();
+      expect(await store.knownDevices.find('device-current')).toEqual(current);
+      expect(await store.knownDevices.deleteAllOf(userId)).toBe(2);
+      expect(await store.knownDevices.find('device-new')).toBeUndefined();
+      await store.knownDevices.create({ ...current, tokenHash: 'device-again' });
+      expect(await store.users.delete(userId)).toBe(true);
+      expect(await store.knownDevices.find('device-again')).toBeUndefined();
     });
   });
 
   describe('enrollment tokens', () => {
+    const makeToken = (overrides: Partial<EnrollmentTokenRecord> = {}): EnrollmentTokenRecord => ({
+      id: uuidv7(), tokenHash: `hash-${uuidv7()}`, orgId: uuidv7(), siteId: uuidv7(), createdBy: uuidv7(), createdAt: 1, expiresAt: 100, revokedAt: undefined, uses: 0, maxUses: undefined, ...overrides,
+    });
+
     it('keeps tokens, finds them by hash, revokes once and counts every use', async () => {
-      const token = { id: uuidv7(), tokenHash: 'token-hash', orgId: uuidv7(), siteId: uuidv7(), createdBy: uuidv7(), createdAt: 1, expiresAt: 100, revokedAt: undefined, uses: 0 };
+      const token = makeToken({ tokenHash: 'token-hash' });
       await store.enrollmentTokens.create(token);
       expect(await store.enrollmentTokens.get(token.id)).toEqual(token);
       expect(await store.enrollmentTokens.findByHash('token-hash')).toEqual(token);
       expect(await store.enrollmentTokens.findByHash('other')).toBeUndefined();
-      await Promise.all(Array.from({ length: 7 }, () => store.enrollmentTokens.recordUse(token.id)));
+      expect(await Promise.all(Array.from({ length: 7 }, () => store.enrollmentTokens.claimUse(token.id, 10)))).toEqual(Array(7).fill(true));
       expect(await store.enrollmentTokens.revoke(token.id, 50)).toBe(true);
       expect(await store.enrollmentTokens.revoke(token.id, 60)).toBe(false);
+      expect(await store.enrollmentTokens.claimUse(token.id, 60)).toBe(false);
       expect(await store.enrollmentTokens.get(token.id)).toEqual({ ...token, uses: 7, revokedAt: 50 });
       expect(await store.enrollmentTokens.revoke(uuidv7(), 60)).toBe(false);
     });
 
+    it('claims no more uses than the limit, however many claim at once, and none once expired', async () => {
+      const limited = makeToken({ maxUses: 3 });
+      const expiring = makeToken({ expiresAt: 50 });
+      await store.enrollmentTokens.create(limited);
+      await store.enrollmentTokens.create(expiring);
+      const claims = await Promise.all(Array.from({ length: 8 }, () => store.enrollmentTokens.claimUse(limited.id, 10)));
+      expect(claims.filter(Boolean)).toHaveLength(3);
+      expect(await store.enrollmentTokens.get(limited.id)).toEqual({ ...limited, uses: 3 });
+      expect(await store.enrollmentTokens.claimUse(expiring.id, 49)).toBe(true);
+      expect(await store.enrollmentTokens.claimUse(expiring.id, 50)).toBe(false);
+      expect((await store.enrollmentTokens.get(expiring.id))?.uses).toBe(1);
+      expect(await store.enrollmentTokens.claimUse(uuidv7(), 10)).toBe(false);
+    });
+
     it('lists the tokens of the given organizations, newest first', async () => {
       const [orgA, orgB] = [uuidv7(), uuidv7()];
-      const token = (orgId: string, createdAt: number) => ({ id: uuidv7(), tokenHash: `hash-${uuidv7()}`, orgId, siteId: uuidv7(), createdBy: uuidv7(), createdAt, expiresAt: createdAt + 100, revokedAt: undefined, uses: 0 });
+      const token = (orgId: string, createdAt: number) => makeToken({ orgId, createdAt, expiresAt: createdAt + 100 });
       const [older, newer, elsewhere] = [token(orgA, 10), token(orgA, 20), token(orgB, 30)];
       for (const t of [older, newer, elsewhere]) await store.enrollmentTokens.create(t);
       expect((await store.enrollmentTokens.listInOrgs([orgA], 10)).map((t) => t.id)).toEqual([newer.id, older.id]);

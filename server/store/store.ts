@@ -4,7 +4,7 @@ import type { Checkpoint } from '../../shared/sync/checkpoint.ts';
 import type { PushRow, Replicated } from '../../shared/sync/protocol.ts';
 import type { Principal, Scope } from '../auth/principal.ts';
 import type { AgentStore } from './agents.ts';
-import type { AuditLog, EnrollmentTokenStore, SessionStore, ThrottleStore, UserStore } from './accounts.ts';
+import type { AuditLog, EnrollmentTokenStore, KnownDeviceStore, SessionStore, ThrottleStore, UserStore } from './accounts.ts';
 
 export type StoredDocument = Replicated<{ id: string; orgId: string; siteId?: string } & Record<string, unknown>>;
 
@@ -160,6 +160,7 @@ export interface Store {
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly throttle: ThrottleStore;
+  readonly knownDevices: KnownDeviceStore;
   readonly enrollmentTokens: EnrollmentTokenStore;
   readonly audit: AuditLog;
   readonly agents: AgentStore;

@@ -10,7 +10,7 @@ import { InvalidWriteError, ResyncRequiredError, type PullPage, type PushResult,
 import type { ServerMetrics } from '../observability/metrics.ts';
 import { parsePushBody } from './replicated-document.ts';
 import { clientAddress } from '../http/client-address.ts';
-import { readScope, writeAuthorizer } from './authorization.ts';
+import { readScope, writeAuthorizer, type WriteOptions } from './authorization.ts';
 import { asciiJson } from './ascii-json.ts';
 import { describeConflictProvenance } from './conflict-provenance.ts';
 import { streamRoute, type StreamOptions } from './stream.ts';
@@ -49,7 +49,7 @@ function countPush(metrics: ServerMetrics | undefined, collection: CollectionNam
   metrics.pushRejectedRows.inc({ collection }, result.rejected.length);
 }
 
-export function syncRoutes(store: Store, streamOptions: StreamOptions): Hono<AppEnv> {
+export function syncRoutes(store: Store, streamOptions: StreamOptions, writeOptions: WriteOptions = {}): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
   routes.get('/stream', streamRoute(store, streamOptions));
@@ -73,7 +73,7 @@ export function syncRoutes(store: Store, streamOptions: StreamOptions): Hono<App
     const rows = parsePushBody(collection, await readJsonBody(c));
     const principal = c.get('principal');
     try {
-      const authorize = await writeAuthorizer(store, principal, collection, rows);
+      const authorize = await writeAuthorizer(store, principal, collection, rows, writeOptions);
       const readable = readScope(principal, collection);
       const isSiteScoped = COLLECTIONS[collection].isSiteScoped;
       const result = await store.push(principal, collection, rows, {

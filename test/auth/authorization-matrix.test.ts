@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { uuidv7 } from '../../shared/id/uuidv7.ts';
 import { canonicalJson } from '../../shared/merge/canonical.ts';
 import { COLLECTION_NAMES, COLLECTIONS, type CollectionName } from '../../shared/schema/collections.ts';
@@ -10,7 +10,8 @@ import type { StoredDocument } from '../../server/store/store.ts';
 import { impostor, PUSH_ACTIONS, type CellContext, type PushAction, type PushActionName } from './matrix/actions.ts';
 import * as make from './matrix/documents.ts';
 import { SseReader as StreamReader } from '../support/sse-reader.ts';
-import { buildWorld, JSON_HEADERS, ORG_B_PERSON, type World } from './matrix/world.ts';
+import { ACCOUNT_PASSWORD, buildWorld, JSON_HEADERS, ORG_B_PERSON, type World } from './matrix/world.ts';
+import { ADMIN_PASSWORD } from '../support/server.ts';
 
 /*
  * Who may read and write what, through the real sync endpoints: one server, org A (sites S1 and
@@ -92,6 +93,9 @@ const WRITES: { [C in CollectionName]: Record<PushActionName<C>, Row> } = {
     'acknowledge at S2 (by self)':              [Y,   Y,      Y,   N],
     'acknowledge in org B (by self)':           [N,   N,      N,   N],
     "acknowledge in a colleague's name":        [N,   N,      N,   N],
+    'link at S1 to the incident at S2':         [Y,   Y,      Y,   N],
+    'link to the incident of org B':            [N,   N,      N,   N],
+    'create at S1 for the device of org B':     [N,   N,      N,   N],
     'change the message':                       [Y,   Y,      Y,   N],
     'change the severity':                      [Y,   Y,      Y,   N],
     'resolve (by self)':                        [Y,   Y,      Y,   N],
@@ -105,7 +109,12 @@ const WRITES: { [C in CollectionName]: Record<PushActionName<C>, Row> } = {
     'create approved (signed by self)':         [Y,   Y,      N,   N],
     'create a draft in org B':                  [N,   N,      N,   N],
     'edit a draft':                             [Y,   Y,      Y,   N],
-    'edit an approved runbook':                 [Y,   Y,      N,   N],
+    // An approved runbook shows its approver and version: its content cannot change under them.
+    'edit an approved runbook':                 [N,   N,      N,   N],
+    "rewrite an approved runbook's steps, leaving it approved": [N, N, N, N],
+    'return an approved runbook to draft with an edit': [Y, Y,    N,   N],
+    'edit an approved runbook and approve it again as a new version (signed by self)': [Y, Y, N, N],
+    'create a draft for the site of org B':     [N,   N,      N,   N],
     'approve a draft (signed by self)':         [Y,   Y,      N,   N],
     "approve a draft in a colleague's name":    [N,   N,      N,   N],
     'edit a draft in org B':                    [N,   N,      N,   N],
@@ -127,6 +136,9 @@ const WRITES: { [C in CollectionName]: Record<PushActionName<C>, Row> } = {
     'rewrite an earlier step result':          [N,   N,      N,   N],
     'change the device':                        [Y,   Y,      Y,   N],
     'change the runbook':                       [N,   N,      N,   N],
+    'link at S1 to the incident at S2':         [Y,   Y,      Y,   N],
+    'link to the incident of org B':            [N,   N,      N,   N],
+    'start at S1 on the device at S2 (by self)': [Y,  Y,      Y,   N],
     'delete at S1':                             [Y,   Y,      N,   N],
     // siteId is not among the fields a run may change after it started, for any role.
     'move S1 → S2':                             [N,   N,      N,   N],
@@ -140,6 +152,11 @@ const WRITES: { [C in CollectionName]: Record<PushActionName<C>, Row> } = {
     "record a decision in a colleague's name":  [N,   N,      N,   N],
     'rewrite an earlier decision':              [N,   N,      N,   N],
     'change likelihood in org B':               [N,   N,      N,   N],
+    'link the incident of org B':               [N,   N,      N,   N],
+    'accept for six months (signed by self)':   [Y,   Y,      N,   N],
+    "accept in a colleague's name":             [N,   N,      N,   N],
+    'accept until 2099 (signed by self)':       [N,   N,      N,   N],
+    'accept again under an expired acceptance': [N,   N,      N,   N],
     'delete':                                   [Y,   Y,      N,   N],
     'move org A → B':                           [N,   N,      N,   N],
   },
@@ -148,6 +165,9 @@ const WRITES: { [C in CollectionName]: Record<PushActionName<C>, Row> } = {
     "open at S1 in a colleague's name":         [__,  __,     __,  N],
     'open at S2 (by self)':                     [Y,   Y,      Y,   N],
     'open in org B (by self)':                  [N,   N,      N,   N],
+    'open at S1 listing the device at S2 (by self)': [Y, Y,     Y,   N],
+    'open at S1 listing the device of org B (by self)': [N, N,  N,   N],
+    'link the alert at S2 to own incident at S1': [Y, Y,      Y,   N],
     'contain own incident at S1':               [Y,   Y,      Y,   N],
     'contain own incident at S2':               [Y,   Y,      Y,   N],
     'contain an incident in org B':             [N,   N,      N,   N],
@@ -160,6 +180,12 @@ const WRITES: { [C in CollectionName]: Record<PushActionName<C>, Row> } = {
     "add at S1 in a colleague's name":          [N,   N,      N,   N],
     'add at S2 (by self)':                      [Y,   Y,      Y,   N],
     'add in org B (by self)':                   [N,   N,      N,   N],
+    'add at S1 to the incident at S1 (by self)': [Y,  Y,      Y,   Y],
+    'add at S2 to the incident at S2 (by self)': [Y,  Y,      Y,   N],
+    // Filed at S1 (staff's own site) on the incident at S2: staff cannot read that incident, and
+    // nobody may file an entry away from its incident's site.
+    'add at S1 to the incident at S2 (by self)': [N,  N,      N,   N],
+    'add at S1 to the incident of org B (by self)': [N, N,    N,   N],
     'edit own entry at S1':                     [N,   N,      N,   N],
     'edit an entry in org B':                   [N,   N,      N,   N],
     'delete own entry at S1':                   [N,   N,      N,   N],
@@ -208,11 +234,11 @@ const WRITES: { [C in CollectionName]: Record<PushActionName<C>, Row> } = {
 /**
  * Every cell below bumps this when it runs its assertions; the last test checks the total, so a
  * table emptied by accident (or cells silently skipped) fails instead of passing vacuously.
- * 12 collections × 4 roles for pulls and for forged checkpoints; 466 write cells (WRITES less its
+ * 12 collections × 4 roles for pulls and for forged checkpoints; 554 write cells (WRITES less its
  * n/a cells); 2 × 56 probes by id (org B for everyone; staff also S2 and org A's risks); 4 × 31 stream
- * cells, plus one "nothing unreadable" cell per role.
+ * cells, plus one "nothing unreadable" cell per role; one burst of parallel sign-ins per role.
  */
-const MINIMUM_CELLS = 48 + 48 + 466 + 2 * 56 + 124 + 4;
+const MINIMUM_CELLS = 48 + 48 + 554 + 2 * 56 + 124 + 4 + 4;
 let cellsAsserted = 0;
 
 // ---------------------------------------------------------------------------------------------
@@ -517,6 +543,34 @@ describe('the live stream sends each role what it may read, and nothing else', (
       .filter((r) => !isReadable(readableBy(role, r.collection as CollectionName), r))
       .map((r) => `${r.collection}/${r.id} (org ${r.orgId === world.orgB ? 'B' : 'A'}, site ${r.siteId === world.s2 ? 'S2' : r.siteId === world.s1 ? 'S1' : r.siteId})`);
     expect(unreadable).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in: 40 parallel wrong passwords for each role's account reach the password check at most
+// as often as the throttle allows one after another (five free failures and the one that sets the
+// first lock), the right password is refused while the lock holds, and the sessions the account
+// already has are untouched. Date.now stands still for the burst (see test/auth/throttle-race.test.ts).
+
+const CHECKED_BEFORE_THE_LOCK = 6;
+
+describe('parallel sign-ins cannot slip past the throttle', () => {
+  it.each(ROLE_COLUMNS)('%s: 40 parallel wrong passwords, then the right one', async (role) => {
+    cellsAsserted++;
+    const account = world.accounts[role];
+    const login = (password: string) =>
+      fetch(`${world.server.url}/api/auth/login`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ email: account.email, password }) });
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(Date.now());
+    try {
+      const statuses = (await Promise.all(Array.from({ length: 40 }, (_, i) => login(`not-it-${i}`)))).map((r) => r.status);
+      const checked = statuses.filter((s) => s === 401).length;
+      expect(checked, `${checked} of 40 parallel guesses were checked`).toBeLessThanOrEqual(CHECKED_BEFORE_THE_LOCK);
+      expect(statuses.filter((s) => s !== 401), 'every other guess was refused unchecked').toEqual(Array(40 - checked).fill(429));
+      expect((await login(role === 'admin' ? ADMIN_PASSWORD : ACCOUNT_PASSWORD)).status, 'the right password got through the lock').toBe(429);
+    } finally {
+      clock.mockRestore();
+    }
+    expect((await account.fetch(`${world.server.url}/api/auth/me`)).status, 'a session of the account was ended').toBe(200);
   });
 });
 

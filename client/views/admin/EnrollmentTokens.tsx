@@ -14,10 +14,20 @@ const EXPIRY_OPTIONS = [
   { value: '720', label: '30 days' },
   { value: '2160', label: '90 days' },
 ];
+/** '' sends no limit: as many enrollments as come before the expiry. */
+const USE_OPTIONS = [
+  { value: '', label: 'Any number' },
+  { value: '1', label: '1 device' },
+  { value: '10', label: '10 devices' },
+  { value: '50', label: '50 devices' },
+  { value: '250', label: '250 devices' },
+  { value: '1000', label: '1,000 devices' },
+];
 const STATE_BADGES: Record<TokenState, { label: string; tone: string }> = {
   active: { label: 'Active', tone: 'ok' },
   expired: { label: 'Expired', tone: '' },
   revoked: { label: 'Revoked', tone: 'bad' },
+  'used up': { label: 'Used up', tone: '' },
 };
 
 /** The token itself, shown this once (the server keeps only its hash), with the command that uses it. */
@@ -37,7 +47,8 @@ function IssuedTokenPanel(props: { issued: IssuedToken; siteName: string; onDone
   return (
     <div class="issued-token" role="status">
       <p>
-        <strong>Token for {props.siteName}</strong>, valid until {formatDateTime(props.issued.expiresAt)}. It is shown only now: copy it before leaving this page.
+        <strong>Token for {props.siteName}</strong>, valid until {formatDateTime(props.issued.expiresAt)}
+        {props.issued.maxUses === null ? '' : ` for ${props.issued.maxUses} device${props.issued.maxUses === 1 ? '' : 's'}`}. It is shown only now: copy it before leaving this page.
       </p>
       <div class="token-row">
         <label for="issued-token" class="sr-only">
@@ -66,6 +77,7 @@ export function EnrollmentTokens(props: { sites: Site[]; reloadKey: number }) {
   const sortedSites = () => [...props.sites].sort((a, b) => a.name.localeCompare(b.name));
   const [siteId, setSiteId] = createSignal('');
   const [hours, setHours] = createSignal('72');
+  const [maxUses, setMaxUses] = createSignal('');
   const [issued, setIssued] = createSignal<IssuedToken>();
   const [failure, setFailure] = createSignal<Failure>();
   const [confirming, setConfirming] = createSignal<string>();
@@ -77,7 +89,7 @@ export function EnrollmentTokens(props: { sites: Site[]; reloadKey: number }) {
     event.preventDefault();
     setFailure(undefined);
     try {
-      const token = await adminApi.createToken(chosenSite(), Number(hours()));
+      const token = await adminApi.createToken(chosenSite(), Number(hours()), maxUses() === '' ? undefined : Number(maxUses()));
       setIssued(token);
       void refetch();
     } catch (error) {
@@ -111,10 +123,15 @@ export function EnrollmentTokens(props: { sites: Site[]; reloadKey: number }) {
               <Options options={EXPIRY_OPTIONS} selected={hours()} />
             </select>
           </Field>
+          <Field id="token-uses" label="Devices it may enroll" error={failure()?.field === 'maxUses' ? failure()?.message : undefined}>
+            <select id="token-uses" value={maxUses()} onChange={(e) => setMaxUses(e.currentTarget.value)} {...describedBy('token-uses', failure()?.field === 'maxUses' ? failure()?.message : undefined)}>
+              <Options options={USE_OPTIONS} selected={maxUses()} />
+            </select>
+          </Field>
           <button type="submit" class="primary" disabled={!chosenSite()}>
             Create token
           </button>
-          <Show when={failure()?.field !== 'siteId'}>
+          <Show when={failure()?.field !== 'siteId' && failure()?.field !== 'maxUses'}>
             <ErrorText message={failure()?.message} />
           </Show>
         </form>
@@ -142,7 +159,7 @@ export function EnrollmentTokens(props: { sites: Site[]; reloadKey: number }) {
                       </td>
                       <td>{formatDateTime(token.createdAt)}</td>
                       <td>{formatDateTime(token.expiresAt)}</td>
-                      <td>{token.uses}</td>
+                      <td>{token.maxUses === null ? token.uses : `${token.uses} of ${token.maxUses}`}</td>
                       <td>
                         <span class={`badge ${STATE_BADGES[state()].tone}`}>{STATE_BADGES[state()].label}</span>
                       </td>

@@ -17,12 +17,15 @@ describe('administration helpers', () => {
     expect(describeFailure(new TypeError('Failed to fetch'))).toEqual({ message: OFFLINE_MESSAGE });
   });
 
-  it('tells active, expired and revoked tokens apart', () => {
-    const token: EnrollmentToken = { id: 't', orgId: 'o', siteId: 's', createdBy: 'u', createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-04T00:00:00.000Z', revokedAt: null, uses: 0 };
+  it('tells active, expired, revoked and used-up tokens apart', () => {
+    const token: EnrollmentToken = { id: 't', orgId: 'o', siteId: 's', createdBy: 'u', createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-04T00:00:00.000Z', revokedAt: null, uses: 0, maxUses: null };
     const now = Date.parse('2026-01-02T00:00:00.000Z');
     expect(tokenState(token, now)).toBe('active');
     expect(tokenState(token, Date.parse('2026-01-05T00:00:00.000Z'))).toBe('expired');
     expect(tokenState({ ...token, revokedAt: '2026-01-01T12:00:00.000Z' }, now)).toBe('revoked');
+    expect(tokenState({ ...token, uses: 40 }, now)).toBe('active');
+    expect(tokenState({ ...token, uses: 2, maxUses: 3 }, now)).toBe('active');
+    expect(tokenState({ ...token, uses: 3, maxUses: 3 }, now)).toBe('used up');
   });
 
   it('edits access per administered organization and sends only the ones granted', () => {

@@ -26,6 +26,8 @@ export interface EnrollmentToken {
   expiresAt: string;
   revokedAt: string | null;
   uses: number;
+  /** null: as many enrollments as come before it expires. */
+  maxUses: number | null;
 }
 
 export interface IssuedToken {
@@ -33,6 +35,7 @@ export interface IssuedToken {
   token: string;
   siteId: string;
   expiresAt: string;
+  maxUses: number | null;
 }
 
 /** What a membership looks like on the wire: all sites is the absence of a list. */
@@ -47,7 +50,8 @@ export const adminApi = {
   updateUser: (id: string, change: { name?: string; email?: string; password?: string; memberships?: MembershipInput[]; isDisabled?: boolean }) =>
     requestJson<{ user: AdminUser }>(`/api/admin/users/${id}`, json('PATCH', change)).then((r) => r.user),
   listTokens: () => requestJson<{ tokens: EnrollmentToken[] }>('/api/admin/enrollment-tokens').then((r) => r.tokens),
-  createToken: (siteId: string, expiresInHours: number) => requestJson<IssuedToken>('/api/admin/enrollment-tokens', json('POST', { siteId, expiresInHours })),
+  createToken: (siteId: string, expiresInHours: number, maxUses?: number) =>
+    requestJson<IssuedToken>('/api/admin/enrollment-tokens', json('POST', { siteId, expiresInHours, ...(maxUses === undefined ? {} : { maxUses }) })),
   revokeToken: (id: string) => requestJson<void>(`/api/admin/enrollment-tokens/${id}`, { method: 'DELETE' }),
 };
 
@@ -70,6 +74,9 @@ export function describeFailure(error: unknown): Failure {
   return { message: error instanceof Error ? error.message : String(error) };
 }
 
-export type TokenState = 'active' | 'expired' | 'revoked';
-export const tokenState = (token: EnrollmentToken, now: number): TokenState =>
-  token.revokedAt ? 'revoked' : Date.parse(token.expiresAt) <= now ? 'expired' : 'active';
+export type TokenState = 'active' | 'expired' | 'revoked' | 'used up';
+export function tokenState(token: EnrollmentToken, now: number): TokenState {
+  if (token.revokedAt) return 'revoked';
+  if (Date.parse(token.expiresAt) <= now) return 'expired';
+  return token.maxUses !== null && token.uses >= token.maxUses ? 'used up' : 'active';
+}

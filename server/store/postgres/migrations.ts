@@ -188,6 +188,27 @@ export const MIGRATIONS: readonly Migration[] = [
         ADD CONSTRAINT documents_written_by_kind CHECK (written_by_kind IN ('user', 'agent', 'system')) NOT VALID;
     `,
   },
+  {
+    version: 7,
+    name: 'throttle windows, enrollment token use limits and known devices',
+    up: `
+      -- Per-address caps count attempts per window (server/auth/throttle-policy.ts). A constant
+      -- default and a nullable column: neither rewrites its table.
+      ALTER TABLE login_throttle ADD COLUMN window_started_at bigint NOT NULL DEFAULT 0;
+      -- NULL: no limit but the expiry.
+      ALTER TABLE enrollment_tokens
+        ADD COLUMN max_uses bigint,
+        ADD CONSTRAINT enrollment_tokens_max_uses CHECK (max_uses IS NULL OR max_uses > 0);
+      -- Browsers someone signed in from: exempt from the per-address cap and the account lock.
+      CREATE TABLE known_devices (
+        token_hash text COLLATE "C" PRIMARY KEY,
+        user_id    text COLLATE "C" NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL
+      );
+      CREATE INDEX known_devices_by_user ON known_devices (user_id);
+    `,
+  },
 ];
 
 /**

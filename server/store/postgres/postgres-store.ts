@@ -27,6 +27,7 @@ import {
 import { PostgresAuditLog, appendAudit, takeAuditWriterLock } from './accounts/postgres-audit-log.ts';
 import { PostgresEnrollmentTokens } from './accounts/postgres-enrollment-tokens.ts';
 import { PostgresSessions } from './accounts/postgres-sessions.ts';
+import { PostgresKnownDevices } from './accounts/postgres-known-devices.ts';
 import { PostgresThrottle } from './accounts/postgres-throttle.ts';
 import { PostgresUsers } from './accounts/postgres-users.ts';
 import { PostgresAgents } from './agents/postgres-agents.ts';
@@ -96,6 +97,7 @@ export class PostgresStore implements Store {
   readonly users: PostgresUsers;
   readonly sessions: PostgresSessions;
   readonly throttle: PostgresThrottle;
+  readonly knownDevices: PostgresKnownDevices;
   readonly enrollmentTokens: PostgresEnrollmentTokens;
   readonly audit: PostgresAuditLog;
   readonly agents: PostgresAgents;
@@ -131,6 +133,7 @@ export class PostgresStore implements Store {
     this.users = new PostgresUsers(pool);
     this.sessions = new PostgresSessions(pool);
     this.throttle = new PostgresThrottle(pool);
+    this.knownDevices = new PostgresKnownDevices(pool);
     this.enrollmentTokens = new PostgresEnrollmentTokens(pool);
     this.audit = new PostgresAuditLog(pool, this.#auditLockKey);
     this.agents = new PostgresAgents(pool);

@@ -168,6 +168,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE documents ADD COLUMN written_by_id TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'throttle windows, enrollment token use limits and known devices',
+    up: `
+      -- Per-address caps count attempts per window (server/auth/throttle-policy.ts).
+      ALTER TABLE login_throttle ADD COLUMN window_started_at INTEGER NOT NULL DEFAULT 0;
+      -- NULL: no limit but the expiry.
+      ALTER TABLE enrollment_tokens ADD COLUMN max_uses INTEGER CHECK (max_uses IS NULL OR max_uses > 0);
+      -- Browsers someone signed in from: exempt from the per-address cap and the account lock.
+      CREATE TABLE known_devices (
+        token_hash TEXT    PRIMARY KEY,
+        user_id    TEXT    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX known_devices_by_user ON known_devices (user_id);
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number {

@@ -28,6 +28,7 @@ import { SqliteAgents } from './agents/sqlite-agents.ts';
 import { SqliteAuditLog, appendAuditSync } from './accounts/sqlite-audit-log.ts';
 import { SqliteEnrollmentTokens } from './accounts/sqlite-enrollment-tokens.ts';
 import { SqliteSessions } from './accounts/sqlite-sessions.ts';
+import { SqliteKnownDevices } from './accounts/sqlite-known-devices.ts';
 import { SqliteThrottle } from './accounts/sqlite-throttle.ts';
 import { SqliteUsers } from './accounts/sqlite-users.ts';
 import { migrate } from './migrations.ts';
@@ -71,6 +72,7 @@ export class SqliteStore implements Store {
   readonly users: SqliteUsers;
   readonly sessions: SqliteSessions;
   readonly throttle: SqliteThrottle;
+  readonly knownDevices: SqliteKnownDevices;
   readonly enrollmentTokens: SqliteEnrollmentTokens;
   readonly audit: SqliteAuditLog;
   readonly agents: SqliteAgents;
@@ -92,6 +94,7 @@ export class SqliteStore implements Store {
     this.users = new SqliteUsers(this.#db);
     this.sessions = new SqliteSessions(this.#db);
     this.throttle = new SqliteThrottle(this.#db);
+    this.knownDevices = new SqliteKnownDevices(this.#db);
     this.enrollmentTokens = new SqliteEnrollmentTokens(this.#db);
     this.audit = new SqliteAuditLog(this.#db);
     this.agents = new SqliteAgents(this.#db);

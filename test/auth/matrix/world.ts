@@ -6,7 +6,8 @@ import { ADMIN_EMAIL, fetchWithCookie, signIn, startTestServer, type TestServer 
 import * as make from './documents.ts';
 
 export const JSON_HEADERS = { 'content-type': 'application/json' } as const;
-const PASSWORD = 'matrix-of-roles-and-rights';
+/** The password of every account but the bootstrap administrator's. */
+export const ACCOUNT_PASSWORD = 'matrix-of-roles-and-rights';
 /** Someone of org B, where none of our accounts is a member. */
 export const ORG_B_PERSON = uuidv7();
 
@@ -66,11 +67,11 @@ export async function buildWorld(): Promise<World> {
     const response = await server.adminFetch(`${server.url}/api/admin/users`, {
       method: 'POST',
       headers: JSON_HEADERS,
-      body: JSON.stringify({ email, name: `The ${role}`, password: PASSWORD, memberships: [{ orgId: orgA, role, ...(siteIds ? { siteIds } : {}) }] }),
+      body: JSON.stringify({ email, name: `The ${role}`, password: ACCOUNT_PASSWORD, memberships: [{ orgId: orgA, role, ...(siteIds ? { siteIds } : {}) }] }),
     });
     if (response.status !== 201) throw new Error(`creating the ${role} failed: ${response.status} ${await response.text()}`);
     const { user } = (await response.json()) as { user: { id: string } };
-    const cookie = await signIn(server.url, email, PASSWORD);
+    const cookie = await signIn(server.url, email, ACCOUNT_PASSWORD);
     return { id: user.id, email, cookie, fetch: fetchWithCookie(cookie) };
   };
   const accounts: Record<Role, Account> = {

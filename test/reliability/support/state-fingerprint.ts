@@ -3,13 +3,14 @@ import Database from 'better-sqlite3';
 import type { TestServer } from '../../support/server.ts';
 
 /**
- * State that changes on a refused request by design, left out of the fingerprint: failed sign-ins
- * and enrollments are counted (throttling) and audited; a session slides on every authenticated
- * request; an agent's last-seen and telemetry soft state are flushed in the background.
+ * State that changes on a refused request by design, left out of the fingerprint: failed sign-ins,
+ * current-password checks and enrollments are counted (throttling) and audited; a session slides
+ * on every authenticated request; an agent's last-seen and telemetry soft state are flushed in
+ * the background.
  */
 const PROJECTIONS: Record<string, string> = {
   login_throttle: 'SELECT 1 WHERE 1 = 0',
-  audit_log: "SELECT * FROM audit_log WHERE action <> 'login_failed'",
+  audit_log: "SELECT * FROM audit_log WHERE action NOT IN ('login_failed', 'password_change_failed')",
   sessions: 'SELECT token_hash, user_id, created_at FROM sessions',
   agent_devices: 'SELECT device_id, org_id, site_id, secret_hash, enrollment_token_id, enrolled_at, revoked_at FROM agent_devices',
 };

@@ -7,8 +7,8 @@ export class PostgresEnrollmentTokens implements EnrollmentTokenStore {
 
   async create(token: EnrollmentTokenRecord): Promise<void> {
     await this.pool.query(
-      'INSERT INTO enrollment_tokens (id, token_hash, org_id, site_id, created_by, created_at, expires_at, revoked_at, uses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      [token.id, token.tokenHash, token.orgId, token.siteId, token.createdBy, token.createdAt, token.expiresAt, token.revokedAt ?? null, token.uses],
+      'INSERT INTO enrollment_tokens (id, token_hash, org_id, site_id, created_by, created_at, expires_at, revoked_at, uses, max_uses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+      [token.id, token.tokenHash, token.orgId, token.siteId, token.createdBy, token.createdAt, token.expiresAt, token.revokedAt ?? null, token.uses, token.maxUses ?? null],
     );
   }
 
@@ -35,8 +35,13 @@ export class PostgresEnrollmentTokens implements EnrollmentTokenStore {
     return ((await this.pool.query('UPDATE enrollment_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [id, now])).rowCount ?? 0) > 0;
   }
 
-  async recordUse(id: string): Promise<void> {
-    // One statement: uses counted on several instances at once all land.
-    await this.pool.query('UPDATE enrollment_tokens SET uses = uses + 1 WHERE id = $1', [id]);
+  async claimUse(id: string, now: number): Promise<boolean> {
+    // One statement: the row lock serializes uses claimed on several instances at once, and the
+    // condition is re-checked on the row as it is after the one before.
+    const result = await this.pool.query(
+      'UPDATE enrollment_tokens SET uses = uses + 1 WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2 AND (max_uses IS NULL OR uses < max_uses)',
+      [id, now],
+    );
+    return (result.rowCount ?? 0) > 0;
   }
 }

@@ -7,8 +7,8 @@ export class SqliteEnrollmentTokens implements EnrollmentTokenStore {
 
   async create(token: EnrollmentTokenRecord): Promise<void> {
     this.db
-      .prepare('INSERT INTO enrollment_tokens (id, token_hash, org_id, site_id, created_by, created_at, expires_at, revoked_at, uses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(token.id, token.tokenHash, token.orgId, token.siteId, token.createdBy, token.createdAt, token.expiresAt, token.revokedAt ?? null, token.uses);
+      .prepare('INSERT INTO enrollment_tokens (id, token_hash, org_id, site_id, created_by, created_at, expires_at, revoked_at, uses, max_uses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(token.id, token.tokenHash, token.orgId, token.siteId, token.createdBy, token.createdAt, token.expiresAt, token.revokedAt ?? null, token.uses, token.maxUses ?? null);
   }
 
   async get(id: string): Promise<EnrollmentTokenRecord | undefined> {
@@ -35,7 +35,11 @@ export class SqliteEnrollmentTokens implements EnrollmentTokenStore {
     return this.db.prepare('UPDATE enrollment_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes > 0;
   }
 
-  async recordUse(id: string): Promise<void> {
-    this.db.prepare('UPDATE enrollment_tokens SET uses = uses + 1 WHERE id = ?').run(id);
+  async claimUse(id: string, now: number): Promise<boolean> {
+    return (
+      this.db
+        .prepare('UPDATE enrollment_tokens SET uses = uses + 1 WHERE id = ? AND revoked_at IS NULL AND expires_at > ? AND (max_uses IS NULL OR uses < max_uses)')
+        .run(id, now).changes > 0
+    );
   }
 }

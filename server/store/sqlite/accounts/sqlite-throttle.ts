@@ -1,34 +1,36 @@
 import type Database from 'better-sqlite3';
-import type { ThrottleState, ThrottleStore } from '../../accounts.ts';
+import type { ThrottleState, ThrottleStep, ThrottleStore } from '../../accounts.ts';
+import { throttleFromRow, type ThrottleRow } from '../../rows.ts';
 
 export class SqliteThrottle implements ThrottleStore {
   constructor(private readonly db: Database.Database) {}
 
   async get(key: string): Promise<ThrottleState | undefined> {
-    const row = this.db
-      .prepare<[string], { failures: number; locked_until: number }>('SELECT failures, locked_until FROM login_throttle WHERE key = ?')
-      .get(key);
-    return row ? { failures: row.failures, lockedUntil: row.locked_until } : undefined;
+    const row = this.db.prepare<[string], ThrottleRow>('SELECT * FROM login_throttle WHERE key = ?').get(key);
+    return row ? throttleFromRow(row) : undefined;
   }
 
-  async recordFailure(key: string, now: number, lockFor: (failures: number) => number, forgetAfterMs: number): Promise<ThrottleState> {
+  async update<T>(keys: readonly string[], step: (states: ReadonlyMap<string, ThrottleState>) => ThrottleStep<T>): Promise<T> {
+    // IMMEDIATE takes the write lock before reading: no other connection counts in between.
     return this.db.transaction(() => {
-      const previous = this.db
-        .prepare<[string], { failures: number; last_failure: number }>('SELECT failures, last_failure FROM login_throttle WHERE key = ?')
-        .get(key);
-      const failures = previous && now - previous.last_failure < forgetAfterMs ? previous.failures : 0;
-      const next = { failures: failures + 1, lockedUntil: now + lockFor(failures + 1) };
-      this.db
-        .prepare(
-          `INSERT INTO login_throttle (key, failures, locked_until, last_failure) VALUES (?, ?, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, last_failure = excluded.last_failure`,
-        )
-        .run(key, next.failures, next.lockedUntil, now);
-      return next;
+      const read = this.db.prepare<[string], ThrottleRow>('SELECT * FROM login_throttle WHERE key = ?');
+      const states = new Map<string, ThrottleState>();
+      for (const key of new Set(keys)) {
+        const row = read.get(key);
+        if (row) states.set(key, throttleFromRow(row));
+      }
+      const { writes, result } = step(states);
+      const upsert = this.db.prepare(
+        `INSERT INTO login_throttle (key, failures, locked_until, last_failure, window_started_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until,
+           last_failure = excluded.last_failure, window_started_at = excluded.window_started_at`,
+      );
+      const remove = this.db.prepare('DELETE FROM login_throttle WHERE key = ?');
+      for (const [key, state] of writes) {
+        if (state) upsert.run(key, state.failures, state.lockedUntil, state.lastFailureAt, state.windowStartedAt);
+        else remove.run(key);
+      }
+      return result;
     }).immediate();
-  }
-
-  async clear(key: string): Promise<void> {
-    this.db.prepare('DELETE FROM login_throttle WHERE key = ?').run(key);
   }
 }
