@@ -53,4 +53,14 @@ describe('own pushes', () => {
     expect(answerToPushOn(answered, { newDocumentState: { ...master, notes: 'mine' }, assumedMasterState: { ...base, model: 'M2' } })).toBeUndefined();
     expect(answerToPushOn(undefined, { newDocumentState: master, assumedMasterState: base })).toBeUndefined();
   });
+
+  it('pushes a merge on its answer when the answer holds an own push whose answer was lost and the merge a later own value', () => {
+    const ownEarlier = { ...base, model: 'M2' };
+    // The answer: this replica's lost push of M2, and someone else's assignee.
+    const master = { ...base, model: 'M2', assignee: 'Alex' };
+    const merged = { ...base, model: 'M3', assignee: 'Alex' };
+    expect(answerToPushOn({ on: base, master }, { newDocumentState: merged, assumedMasterState: base }, [ownEarlier])).toEqual(master);
+    // Without knowing M2 was its own, M3 looks like a change of the master's it lacks.
+    expect(answerToPushOn({ on: base, master }, { newDocumentState: merged, assumedMasterState: base })).toBeUndefined();
+  });
 });

@@ -72,7 +72,8 @@ export async function rebaseOnAnswers(meta: MetaInstance, rows: { newDocumentSta
   const rebased = new Set<string>();
   for (const row of rows) {
     const id = String(row.newDocumentState['id']);
-    const answer = answerToPushOn(remembered.get(id)?.answered, row);
+    const known = remembered.get(id);
+    const answer = answerToPushOn(known?.answered, row, known?.states);
     if (!answer) continue;
     row.assumedMasterState = answer;
     rebased.add(id);
@@ -84,19 +85,27 @@ export async function rebaseOnAnswers(meta: MetaInstance, rows: { newDocumentSta
 export function answerToPushOn(
   answered: AnsweredMaster | undefined,
   row: { newDocumentState: Record<string, unknown>; assumedMasterState?: Record<string, unknown> },
+  pushed: readonly Record<string, unknown>[] = [],
 ): Record<string, unknown> | undefined {
   if (!answered) return undefined;
   const base = row.assumedMasterState ? withoutLocalFields(row.assumedMasterState) : undefined;
   if (!isSameState(answered.on, base) || isSameState(answered.master, base)) return undefined;
-  return holdsChangesOf(row.newDocumentState, answered.on ?? {}, answered.master) ? answered.master : undefined;
+  return holdsChangesOf(row.newDocumentState, answered.on ?? {}, answered.master, pushed) ? answered.master : undefined;
 }
 
-/** Whether `state` holds every value `master` changed since `base` (the writer's clock aside). */
-function holdsChangesOf(state: Record<string, unknown>, base: Record<string, unknown>, master: Record<string, unknown>): boolean {
+/**
+ * Whether `state` holds every value `master` changed since `base` (the writer's clock aside). A
+ * field where the master holds one of this replica's own pushed values counts as held whatever
+ * `state` has there: the replica's later value was written on top of it (a lost answer, then an
+ * edit), so it is this replica's change, not one of the master's it lacks.
+ */
+function holdsChangesOf(state: Record<string, unknown>, base: Record<string, unknown>, master: Record<string, unknown>, pushed: readonly Record<string, unknown>[]): boolean {
   const local = withoutLocalFields(state);
   for (const key of new Set([...Object.keys(master), ...Object.keys(base)])) {
     if (key === 'updatedAt' || isDeepEqual(master[key], base[key])) continue;
-    if (!isDeepEqual(local[key], master[key])) return false;
+    if (isDeepEqual(local[key], master[key])) continue;
+    if (key !== 'conflicts' && pushed.some((own) => isDeepEqual(own[key], master[key]))) continue;
+    return false;
   }
   return true;
 }
